@@ -1,0 +1,401 @@
+/**
+ * An actor cell: one path, one bounded mailbox, one xstate actor at a time. The cell outlives the
+ * xstate actor it hosts: when the actor crashes, the supervisor starts a fresh one in the same cell and
+ * the mailbox — with the message that crashed it still at the head — carries over, so nothing queued is
+ * lost and a poison message can be counted and, after K crashes, dead-lettered.
+ *
+ *   system queue (timers, supervisor notices) ─┐
+ *   mailbox (bounded, user messages) ──────────┴─> processTurn(N) ─> xstate actor.send(envelope)
+ *                                                                      │ emitted commands (buffered)
+ *                                 success: complete head, route sends <┘   crash: keep head, tell supervisor
+ */
+import assert from 'node:assert';
+import { createActor } from 'xstate';
+import type { Actor, AnyActorLogic, EventObject, Subscription } from 'xstate';
+import type { TimerId } from './clock.js';
+import type { CellHost } from './cell-host.js';
+import { InjectedFaultError, summarizeError } from './errors.js';
+import type { ErrorSummary } from './errors.js';
+import type { ActorKind } from './events.js';
+import { Histogram } from './histogram.js';
+import { Mailbox } from './mailbox.js';
+import type { MailboxOptions, OfferOutcome } from './mailbox.js';
+import { isSendCommand } from './message.js';
+import type { Envelope } from './message.js';
+import { RingQueue } from './ring-queue.js';
+import type { ChildKind } from './supervision/restart-policy.js';
+import { SUPERVISOR_COMMAND_PREFIX } from './supervision/supervisor-logic.js';
+import type { SupervisorCommand, SupervisorEvent } from './supervision/supervisor-logic.js';
+
+export type CellStatus = 'running' | 'restarting' | 'stopping' | 'stopped' | 'failed';
+
+export interface CellSpec {
+  readonly path: string;
+  readonly parent: string | undefined;
+  readonly kind: ActorKind;
+  readonly childKind: ChildKind;
+  readonly logic: AnyActorLogic;
+  /** Input for the logic; a function is called at every (re)start. */
+  readonly input: unknown;
+  readonly mailbox: MailboxOptions;
+  readonly shutdownGraceMs: number;
+  /** A message that crashes the actor this many times is dead-lettered. */
+  readonly maxMessageCrashes: number;
+}
+
+type SystemItem =
+  | { readonly kind: 'timer'; readonly generation: number; readonly fire: () => void }
+  | { readonly kind: 'event'; readonly event: SupervisorEvent };
+
+const NO_ERROR = Symbol('no-error');
+
+export class ActorCell {
+  readonly path: string;
+  readonly spec: CellSpec;
+  readonly mailbox: Mailbox;
+  readonly histogram = new Histogram();
+  /** Paths of supervised children in start order (supervisors only). */
+  readonly children: string[] = [];
+  status: CellStatus = 'restarting';
+  /** True while on the run queue or running (the scheduler's bookkeeping). */
+  scheduled = false;
+  restarts = 0;
+  crashes = 0;
+  lastError: ErrorSummary | undefined;
+  /** Crashes caused by the message now at the head of the mailbox. */
+  headCrashes = 0;
+  /** Sends of ours waiting for room in a `block` mailbox; we take no new message until they are in. */
+  parked = 0;
+  suspended = false;
+  delayMs = 0;
+  crashNext = false;
+  removed = false;
+  readonly #host: CellHost;
+  readonly #systemQueue = new RingQueue<SystemItem>(4);
+  readonly #outbox: EventObject[] = [];
+  readonly #timers = new Set<TimerId>();
+  #actor: Actor<AnyActorLogic> | undefined;
+  #subscription: Subscription | undefined;
+  #generation = 0;
+  #observedError: unknown = NO_ERROR;
+  #graceTimer: TimerId | undefined;
+  #lastStateKey: string | undefined;
+  #lastStateValue: unknown;
+  #processedSystem = 0;
+
+  constructor(spec: CellSpec, host: CellHost) {
+    this.spec = spec;
+    this.path = spec.path;
+    this.#host = host;
+    this.mailbox = new Mailbox(spec.mailbox);
+  }
+
+  get actor(): Actor<AnyActorLogic> | undefined {
+    return this.#actor;
+  }
+
+  get systemProcessed(): number {
+    return this.#processedSystem;
+  }
+
+  /** Starts a fresh xstate actor in this cell. Returns false if it failed while starting. */
+  start(input: unknown): boolean {
+    assert(this.#actor === undefined, `cell ${this.path} started twice`);
+    this.#generation += 1;
+    this.status = 'running';
+    this.#observedError = NO_ERROR;
+    const actor = createActor(this.spec.logic, { id: this.path, input, clock: this.#xstateClock() });
+    this.#actor = actor;
+    // An error observer keeps xstate from rethrowing a crash as an uncaught exception.
+    this.#subscription = actor.subscribe({ error: (error) => { this.#observedError = error; } });
+    actor.on('*', (event) => { this.#outbox.push(event); });
+    actor.start();
+    this.#lastStateKey = undefined;
+    this.#noteState();
+    if (this.#failure() !== NO_ERROR) {
+      this.#crash(this.#failure(), undefined);
+      return false;
+    }
+    this.#flushOutbox();
+    this.#host.schedule(this);
+    return true;
+  }
+
+  /** Accepts a message from `send`/`route`. A `waiting` outcome's waiter tells when it got in. */
+  offer(envelope: Envelope): OfferOutcome | 'refused' {
+    if (this.status === 'stopping' || this.status === 'stopped' || this.status === 'failed' && this.spec.kind === 'supervisor') {
+      this.mailbox.countDeadOnArrival();
+      this.#host.deadLetter(this.path, envelope, 'stopped', undefined, 0);
+      return 'refused';
+    }
+    const outcome = this.mailbox.offer(envelope);
+    if (outcome.kind === 'accepted' || outcome.kind === 'coalesced') {
+      if (!this.scheduled) this.#host.schedule(this);
+    } else {
+      this.#overflow(outcome);
+    }
+    return outcome;
+  }
+
+  /** Queues a runtime-internal event (supervisor notices); processed before user messages. */
+  enqueueSystem(event: SupervisorEvent): void {
+    this.#systemQueue.push({ kind: 'event', event });
+    this.#host.schedule(this);
+  }
+
+  hasWork(): boolean {
+    if (this.#actor === undefined) return false;
+    if (this.#systemQueue.length > 0) return true;
+    return this.parked === 0 && !this.suspended && this.mailbox.depth > 0 && (this.status === 'running' || this.status === 'stopping');
+  }
+
+  /** Processes at most `max` items (system items first), then yields. */
+  processTurn(max: number): number {
+    let done = 0;
+    while (done < max && this.#actor !== undefined) {
+      const item = this.#systemQueue.shift();
+      if (item !== undefined) {
+        this.#processSystemItem(item);
+      } else {
+        if (this.parked > 0 || this.suspended || this.status === 'restarting') break;
+        const envelope = this.mailbox.peek();
+        if (envelope === undefined) break;
+        this.#processMessage(envelope);
+      }
+      done += 1;
+    }
+    const drained = this.mailbox.depth === 0 && this.#systemQueue.length === 0;
+    if (this.status === 'stopping' && this.spec.kind === 'actor' && drained) this.finishStop();
+    return done;
+  }
+
+  #processMessage(envelope: Envelope): void {
+    const clock = this.#host.clock;
+    const startedAt = clock.now();
+    this.#outbox.length = 0;
+    let failure: unknown = NO_ERROR;
+    if (this.crashNext) {
+      this.crashNext = false;
+      failure = new InjectedFaultError(this.path);
+    } else {
+      try {
+        this.#actor!.send(envelope);
+      } catch (error) {
+        failure = error;
+      }
+      if (failure === NO_ERROR) failure = this.#failure();
+    }
+    if (failure !== NO_ERROR) {
+      this.#crash(failure, envelope);
+      return;
+    }
+    this.mailbox.completeHead();
+    this.headCrashes = 0;
+    const durationMs = clock.now() - startedAt;
+    this.histogram.record(durationMs);
+    const events = this.#host.events;
+    if (events.wants('actor.processed')) {
+      events.publish({ type: 'actor.processed', at: clock.now(), path: this.path, messageType: envelope.type, durationMs });
+    }
+    if (this.#outbox.length > 0) this.#flushOutbox();
+    this.#afterStep();
+    if (this.delayMs > 0 && this.#actor !== undefined) this.#suspend();
+  }
+
+  #processSystemItem(item: SystemItem): void {
+    this.#processedSystem += 1;
+    if (item.kind === 'timer' && item.generation !== this.#generation) return; // a timer of a previous incarnation
+    this.#outbox.length = 0;
+    let failure: unknown = NO_ERROR;
+    try {
+      if (item.kind === 'timer') item.fire();
+      else this.#actor!.send(item.event);
+    } catch (error) {
+      failure = error;
+    }
+    if (failure === NO_ERROR) failure = this.#failure();
+    if (failure !== NO_ERROR) {
+      this.#crash(failure, undefined);
+      return;
+    }
+    this.#flushOutbox();
+    this.#afterStep();
+  }
+
+  #failure(): unknown {
+    if (this.#observedError !== NO_ERROR) return this.#observedError;
+    const snapshot = this.#actor?.getSnapshot() as { status?: string; error?: unknown } | undefined;
+    return snapshot?.status === 'error' ? snapshot.error : NO_ERROR;
+  }
+
+  #afterStep(): void {
+    if (this.#host.events.wants('actor.state-changed')) this.#noteState();
+    const snapshot = this.#actor?.getSnapshot() as { status?: string } | undefined;
+    if (snapshot?.status === 'done' && this.status === 'running') {
+      this.#discardActor();
+      this.status = 'restarting';
+      this.#host.notifyExit(this, 'normal', undefined);
+    }
+  }
+
+  #flushOutbox(): void {
+    if (this.#outbox.length === 0) return;
+    // Copy: routing may start another cell's processing only later, but a command may restart *this* cell.
+    const commands = this.#outbox.splice(0, this.#outbox.length);
+    let sendError: Error | undefined;
+    for (const command of commands) {
+      if (isSendCommand(command)) sendError = this.#host.route(this, command) ?? sendError;
+      else if (command.type.startsWith(SUPERVISOR_COMMAND_PREFIX)) this.#host.executeSupervisorCommand(this, command as SupervisorCommand);
+    }
+    // The message itself was handled; the send that a full `fail` mailbox refused crashes the sender.
+    if (sendError !== undefined && this.#actor !== undefined) this.#crash(sendError, undefined);
+  }
+
+  #crash(error: unknown, envelope: Envelope | undefined): void {
+    const summary = summarizeError(error);
+    this.crashes += 1;
+    this.lastError = summary;
+    let crashCount = 0;
+    if (envelope !== undefined) {
+      this.headCrashes += 1;
+      crashCount = this.headCrashes;
+      if (this.headCrashes >= this.spec.maxMessageCrashes) {
+        this.mailbox.deadLetterHead();
+        this.#host.deadLetter(this.path, envelope, 'poison', summary, crashCount);
+        this.headCrashes = 0;
+      }
+    }
+    this.#outbox.length = 0; // a crashed message has no effects downstream
+    this.#discardActor();
+    const events = this.#host.events;
+    if (events.wants('actor.crashed')) {
+      events.publish({ type: 'actor.crashed', at: this.#host.clock.now(), path: this.path, error: summary, messageType: envelope?.type, crashCount });
+    }
+    if (this.status === 'stopping') {
+      this.#drainToDeadLetters();
+      this.status = 'stopped';
+      this.#host.stopped(this, 'crashed');
+    } else {
+      this.status = 'restarting';
+    }
+    this.#host.notifyExit(this, 'crashed', { path: this.path, error: summary });
+  }
+
+  /** Stops the actor now, keeping the mailbox (restart of a group, or a supervisor giving up). */
+  terminate(nextStatus: CellStatus = 'restarting'): void {
+    this.#discardActor();
+    this.status = nextStatus;
+  }
+
+  /** Graceful stop: refuse new messages, drain the mailbox for up to the grace period, then stop. */
+  beginStop(): void {
+    if (this.#actor === undefined || this.status !== 'running') {
+      this.finishStop();
+      return;
+    }
+    this.status = 'stopping';
+    this.#graceTimer = this.#host.clock.setTimeout(() => {
+      this.#graceTimer = undefined;
+      if (this.status === 'stopping') this.finishStop();
+    }, this.spec.shutdownGraceMs);
+    this.#host.schedule(this);
+  }
+
+  finishStop(): void {
+    if (this.status === 'stopped') return;
+    if (this.#graceTimer !== undefined) this.#host.clock.clearTimeout(this.#graceTimer);
+    this.#graceTimer = undefined;
+    this.#discardActor();
+    this.#drainToDeadLetters();
+    this.status = 'stopped';
+    this.#host.stopped(this, 'shutdown');
+    this.#host.notifyExit(this, 'shutdown', undefined);
+  }
+
+  /** The actor will not run again (temporary child, or its supervisor stopped it for good). */
+  retire(): void {
+    this.#discardActor();
+    this.#drainToDeadLetters();
+    if (this.status !== 'stopped') {
+      this.status = 'stopped';
+      this.#host.stopped(this, 'terminated');
+    }
+  }
+
+  #drainToDeadLetters(): void {
+    for (const envelope of this.mailbox.drainToDeadLetters()) {
+      this.#host.deadLetter(this.path, envelope, 'stopped', undefined, 0);
+    }
+  }
+
+  #discardActor(): void {
+    const actor = this.#actor;
+    if (actor === undefined) return;
+    this.#actor = undefined;
+    this.#generation += 1;
+    this.#subscription?.unsubscribe();
+    this.#subscription = undefined;
+    const status = (actor.getSnapshot() as { status?: string }).status;
+    if (status === 'active') actor.stop();
+    for (const id of this.#timers) this.#host.clock.clearTimeout(id);
+    this.#timers.clear();
+    this.#systemQueue.drain();
+  }
+
+  #suspend(): void {
+    this.suspended = true;
+    this.#host.clock.setTimeout(() => {
+      this.suspended = false;
+      this.#host.schedule(this);
+    }, this.delayMs);
+  }
+
+  #overflow(outcome: OfferOutcome): void {
+    const events = this.#host.events;
+    if (!events.wants('mailbox.overflow')) return;
+    const action = outcome.kind === 'dropped' ? 'dropped' : outcome.kind === 'waiting' ? 'waiting' : 'rejected';
+    events.publish({ type: 'mailbox.overflow', at: this.#host.clock.now(), path: this.path, policy: this.mailbox.policy, action });
+  }
+
+  /** The xstate state value (machines) or undefined (other logic). */
+  stateValue(): unknown {
+    const snapshot = this.#actor?.getSnapshot() as { value?: unknown; context?: { phase?: unknown } } | undefined;
+    if (snapshot === undefined) return undefined;
+    if (snapshot.value !== undefined) return snapshot.value;
+    return this.spec.kind === 'supervisor' ? snapshot.context?.phase : undefined;
+  }
+
+  #noteState(): void {
+    const value = this.stateValue();
+    const key = JSON.stringify(value) ?? 'undefined';
+    if (key === this.#lastStateKey) return;
+    const from = this.#lastStateValue;
+    const first = this.#lastStateKey === undefined;
+    this.#lastStateKey = key;
+    this.#lastStateValue = value;
+    const events = this.#host.events;
+    if (!first && events.wants('actor.state-changed')) {
+      events.publish({ type: 'actor.state-changed', at: this.#host.clock.now(), path: this.path, from, to: value });
+    }
+  }
+
+  /** xstate's clock for this actor: timers fire as system items, in turn, never re-entrantly. */
+  #xstateClock(): { setTimeout(fn: () => void, ms: number): TimerId; clearTimeout(id: TimerId): void } {
+    const generation = this.#generation;
+    return {
+      setTimeout: (fire, delayMs) => {
+        const id: TimerId = this.#host.clock.setTimeout(() => {
+          this.#timers.delete(id);
+          this.#systemQueue.push({ kind: 'timer', generation, fire });
+          this.#host.schedule(this);
+        }, delayMs);
+        this.#timers.add(id);
+        return id;
+      },
+      clearTimeout: (id) => {
+        this.#host.clock.clearTimeout(id);
+        this.#timers.delete(id);
+      },
+    };
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * The runtime's one typed event stream. Inspection (the HTTP endpoint of a later issue), the scenario
+ * harness and tests all read it; every event is also published on a `node:diagnostics_channel` named
+ * `troupe:<type>` (for example `troupe:actor.crashed`), so tools can listen without a reference to the
+ * system. Events are built only when someone listens: the hot path checks `wants(type)` first.
+ */
+import diagnosticsChannel from 'node:diagnostics_channel';
+import type { ErrorSummary } from './errors.js';
+import type { OverflowPolicy } from './mailbox.js';
+
+export type ActorKind = 'actor' | 'supervisor';
+export type StopReason = 'normal' | 'shutdown' | 'crashed' | 'gave-up' | 'terminated';
+export type DeadLetterReason = 'poison' | 'stopped' | 'no-such-actor';
+
+export type RuntimeEvent =
+  | { type: 'actor.spawned'; at: number; path: string; parent: string | undefined; kind: ActorKind }
+  | { type: 'actor.started'; at: number; path: string; restart: boolean }
+  | { type: 'actor.processed'; at: number; path: string; messageType: string; durationMs: number }
+  | { type: 'actor.state-changed'; at: number; path: string; from: unknown; to: unknown }
+  | { type: 'actor.crashed'; at: number; path: string; error: ErrorSummary; messageType: string | undefined; crashCount: number }
+  | { type: 'actor.restart-scheduled'; at: number; path: string; delayMs: number; restarts: number }
+  | { type: 'actor.restarted'; at: number; path: string; restarts: number }
+  | { type: 'actor.stopped'; at: number; path: string; reason: StopReason }
+  | { type: 'actor.dead-lettered'; at: number; path: string; messageType: string; reason: DeadLetterReason; error: ErrorSummary | undefined; crashCount: number }
+  | { type: 'mailbox.overflow'; at: number; path: string; policy: OverflowPolicy; action: 'waiting' | 'dropped' | 'rejected' }
+  | { type: 'supervisor.gave-up'; at: number; path: string; error: ErrorSummary }
+  | { type: 'system.failed'; at: number; path: string; error: ErrorSummary };
+
+export type RuntimeEventType = RuntimeEvent['type'];
+export type RuntimeEventOf<T extends RuntimeEventType> = Extract<RuntimeEvent, { type: T }>;
+
+export const RUNTIME_EVENT_TYPES: readonly RuntimeEventType[] = [
+  'actor.spawned', 'actor.started', 'actor.processed', 'actor.state-changed', 'actor.crashed',
+  'actor.restart-scheduled', 'actor.restarted', 'actor.stopped', 'actor.dead-lettered', 'mailbox.overflow',
+  'supervisor.gave-up', 'system.failed',
+];
+
+/** Name of the diagnostics channel an event type is mirrored to. */
+export function channelName(type: RuntimeEventType): string {
+  return `troupe:${type}`;
+}
+
+const channels = new Map(RUNTIME_EVENT_TYPES.map((type) => [type, diagnosticsChannel.channel(channelName(type))]));
+
+export type RuntimeEventListener = (event: RuntimeEvent) => void;
+
+export class EventBus {
+  readonly #listeners = new Set<RuntimeEventListener>();
+
+  /** True when an event of this type would reach anyone; call before building the event. */
+  wants(type: RuntimeEventType): boolean {
+    return this.#listeners.size > 0 || channels.get(type)!.hasSubscribers;
+  }
+
+  publish(event: RuntimeEvent): void {
+    for (const listener of this.#listeners) listener(event);
+    const channel = channels.get(event.type)!;
+    if (channel.hasSubscribers) channel.publish(event);
+  }
+
+  subscribe(listener: RuntimeEventListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+}

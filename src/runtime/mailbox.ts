@@ -1,0 +1,225 @@
+/**
+ * A bounded FIFO mailbox with a per-actor overflow policy.
+ *
+ *   offer ──> [coalesce? replace queued message with the same key]
+ *         ──> room?  ──yes──> queue (ring, capacity N)
+ *                    ──no───> block:       wait in line (bounded); the sender resumes when accepted
+ *                             coalesce:    as block, for a key not yet queued
+ *                             drop-oldest: drop the head, queue the newcomer
+ *                             fail:        reject (the sender gets MailboxFullError)
+ *
+ * Accounting invariant, checked by tests after chaos runs:
+ *   received = processed + deadLettered + dropped + coalesced + rejected + depth + waiting
+ */
+import assert from 'node:assert';
+import type { Envelope } from './message.js';
+import { RingQueue } from './ring-queue.js';
+
+export type OverflowPolicy = 'block' | 'coalesce' | 'drop-oldest' | 'fail';
+
+export interface MailboxOptions {
+  readonly capacity: number;
+  readonly policy: OverflowPolicy;
+  /** Required for `coalesce`: messages with equal keys replace each other while queued. */
+  readonly coalesceKey?: (envelope: Envelope) => string | number;
+  /** Bound on senders waiting for room (`block`, `coalesce`); beyond it sends are rejected. */
+  readonly maxWaiting?: number;
+}
+
+export const DEFAULT_MAILBOX: MailboxOptions = { capacity: 1024, policy: 'block' };
+
+export interface MailboxCounters {
+  received: number;
+  processed: number;
+  deadLettered: number;
+  dropped: number;
+  coalesced: number;
+  rejected: number;
+}
+
+export interface MailboxStats extends Readonly<MailboxCounters> {
+  readonly depth: number;
+  readonly waiting: number;
+  readonly highWater: number;
+  readonly capacity: number;
+  readonly policy: OverflowPolicy;
+}
+
+/** What happened to an offered message. `dropped` carries the evicted head for drop-oldest. */
+export type OfferOutcome =
+  | { readonly kind: 'accepted' }
+  | { readonly kind: 'coalesced' }
+  | { readonly kind: 'dropped'; readonly dropped: Envelope }
+  | { readonly kind: 'waiting'; readonly waiter: Waiter }
+  | { readonly kind: 'rejected' };
+
+const ACCEPTED: OfferOutcome = { kind: 'accepted' };
+const COALESCED: OfferOutcome = { kind: 'coalesced' };
+const REJECTED: OfferOutcome = { kind: 'rejected' };
+
+/** A message waiting for room; the sender sets `release` to hear when it gets in. */
+export interface Waiter {
+  readonly envelope: Envelope;
+  /** Called once the envelope enters the queue (or is discarded when the mailbox closes). */
+  release: (() => void) | undefined;
+}
+
+export class Mailbox {
+  readonly capacity: number;
+  readonly policy: OverflowPolicy;
+  readonly counters: MailboxCounters = { received: 0, processed: 0, deadLettered: 0, dropped: 0, coalesced: 0, rejected: 0 };
+  readonly #queue: RingQueue<Envelope>;
+  readonly #waiters = new RingQueue<Waiter>(4);
+  readonly #maxWaiting: number;
+  readonly #keyOf: ((envelope: Envelope) => string | number) | undefined;
+  readonly #positionByKey = new Map<string | number, number>();
+  #highWater = 0;
+  /** Fault injection: while set, the mailbox behaves as if this were its capacity. */
+  #fillLimit: number | undefined;
+
+  constructor(options: MailboxOptions) {
+    assert(Number.isInteger(options.capacity) && options.capacity > 0, `mailbox capacity must be a positive integer, got ${options.capacity}`);
+    assert(options.policy !== 'coalesce' || options.coalesceKey !== undefined, 'a coalesce mailbox needs a coalesceKey');
+    this.capacity = options.capacity;
+    this.policy = options.policy;
+    this.#keyOf = options.policy === 'coalesce' ? options.coalesceKey : undefined;
+    this.#maxWaiting = options.maxWaiting ?? Math.max(64, options.capacity);
+    this.#queue = new RingQueue<Envelope>(Math.min(options.capacity, 1024));
+  }
+
+  get depth(): number {
+    return this.#queue.length;
+  }
+
+  get waiting(): number {
+    return this.#waiters.length;
+  }
+
+  #limit(): number {
+    return this.#fillLimit === undefined ? this.capacity : Math.min(this.capacity, this.#fillLimit);
+  }
+
+  /** Offers an envelope. A `waiting` outcome carries the waiter, whose `release` the sender may set. */
+  offer(envelope: Envelope): OfferOutcome {
+    this.counters.received += 1;
+    if (this.#keyOf !== undefined) {
+      const key = this.#keyOf(envelope);
+      const position = this.#positionByKey.get(key);
+      if (position !== undefined) {
+        this.#queue.replace(position, envelope);
+        this.counters.coalesced += 1;
+        return COALESCED;
+      }
+    }
+    // Someone is already waiting: queue behind them so per-sender order holds.
+    if (this.#waiters.length === 0 && this.#queue.length < this.#limit()) {
+      this.#enqueue(envelope);
+      return ACCEPTED;
+    }
+    switch (this.policy) {
+      case 'fail':
+        this.counters.rejected += 1;
+        return REJECTED;
+      case 'drop-oldest': {
+        const dropped = this.#queue.length > 0 ? this.#shiftQueue() : envelope;
+        this.counters.dropped += 1;
+        if (dropped !== envelope) this.#enqueue(envelope);
+        return { kind: 'dropped', dropped };
+      }
+      case 'block':
+      case 'coalesce': {
+        if (this.#waiters.length >= this.#maxWaiting) {
+          this.counters.rejected += 1;
+          return REJECTED;
+        }
+        const waiter: Waiter = { envelope, release: undefined };
+        this.#waiters.push(waiter);
+        return { kind: 'waiting', waiter };
+      }
+    }
+  }
+
+  peek(): Envelope | undefined {
+    return this.#queue.peek();
+  }
+
+  /** Removes the head after it was handled successfully. */
+  completeHead(): Envelope {
+    const head = this.#shiftQueue();
+    this.counters.processed += 1;
+    this.#admitWaiters();
+    return head;
+  }
+
+  /** Removes the head because it was dead-lettered (poison message). */
+  deadLetterHead(): Envelope {
+    const head = this.#shiftQueue();
+    this.counters.deadLettered += 1;
+    this.#admitWaiters();
+    return head;
+  }
+
+  /** Empties queue and waiters (actor stopped for good); every envelope counts as dead-lettered. */
+  drainToDeadLetters(): Envelope[] {
+    const out = this.#queue.drain();
+    this.#positionByKey.clear();
+    for (const waiter of this.#waiters.drain()) {
+      out.push(waiter.envelope);
+      waiter.release?.();
+    }
+    this.counters.deadLettered += out.length;
+    return out;
+  }
+
+  /** Counts a message that was refused before reaching the queue (actor stopping) as dead-lettered. */
+  countDeadOnArrival(): void {
+    this.counters.received += 1;
+    this.counters.deadLettered += 1;
+  }
+
+  /** Fault injection: act as full from now on (capacity = current depth) until `clearFill`. */
+  fill(): void {
+    this.#fillLimit = this.#queue.length;
+  }
+
+  clearFill(): void {
+    this.#fillLimit = undefined;
+    this.#admitWaiters();
+  }
+
+  stats(): MailboxStats {
+    return {
+      ...this.counters,
+      depth: this.#queue.length,
+      waiting: this.#waiters.length,
+      highWater: this.#highWater,
+      capacity: this.capacity,
+      policy: this.policy,
+    };
+  }
+
+  #enqueue(envelope: Envelope): void {
+    const position = this.#queue.push(envelope);
+    if (this.#keyOf !== undefined) this.#positionByKey.set(this.#keyOf(envelope), position);
+    if (this.#queue.length > this.#highWater) this.#highWater = this.#queue.length;
+  }
+
+  #shiftQueue(): Envelope {
+    const position = this.#queue.headPosition;
+    const head = this.#queue.shift();
+    assert(head !== undefined, 'mailbox head taken from an empty queue');
+    if (this.#keyOf !== undefined) {
+      const key = this.#keyOf(head);
+      if (this.#positionByKey.get(key) === position) this.#positionByKey.delete(key);
+    }
+    return head;
+  }
+
+  #admitWaiters(): void {
+    while (this.#waiters.length > 0 && this.#queue.length < this.#limit()) {
+      const waiter = this.#waiters.shift()!;
+      this.#enqueue(waiter.envelope);
+      waiter.release?.();
+    }
+  }
+}
