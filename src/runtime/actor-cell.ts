@@ -145,19 +145,28 @@ export class ActorCell {
 
   hasWork(): boolean {
     if (this.#actor === undefined) return false;
+    if (this.#held()) return false;
     if (this.#systemQueue.length > 0) return true;
-    return this.parked === 0 && !this.suspended && this.mailbox.depth > 0 && (this.status === 'running' || this.status === 'stopping');
+    return this.mailbox.depth > 0 && (this.status === 'running' || this.status === 'stopping');
+  }
+
+  /**
+   * A worker whose sends wait for room (parked), or that a fault slows down (suspended), handles
+   * nothing — not even its own timers, or a timer-driven producer would outrun backpressure.
+   * Supervisors never send user messages and must always hear about their children.
+   */
+  #held(): boolean {
+    return this.spec.kind === 'actor' && (this.parked > 0 || this.suspended);
   }
 
   /** Processes at most `max` items (system items first), then yields. */
   processTurn(max: number): number {
     let done = 0;
-    while (done < max && this.#actor !== undefined) {
+    while (done < max && this.#actor !== undefined && !this.#held()) {
       const item = this.#systemQueue.shift();
       if (item !== undefined) {
         this.#processSystemItem(item);
       } else {
-        if (this.parked > 0 || this.suspended || this.status === 'restarting') break;
         const envelope = this.mailbox.peek();
         if (envelope === undefined) break;
         this.#processMessage(envelope);

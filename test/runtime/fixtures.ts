@@ -1,0 +1,42 @@
+/** Actor logic shared by runtime tests: small machines whose behaviour the tests can see. */
+import { assign, setup } from 'xstate';
+import { reply, sendTo } from '../../src/runtime/message.js';
+import type { Envelope, SendCommand } from '../../src/runtime/message.js';
+
+export type CounterEvent =
+  | Envelope<{ type: 'add'; payload: number }>
+  | Envelope<{ type: 'boom'; payload?: string }>
+  | Envelope<{ type: 'get' }>;
+
+/** Sums `add`s, throws on `boom`, answers `get` with `{ type: 'value', payload: sum }`. */
+export const counter = setup({
+  types: { context: {} as { sum: number; seen: number[] }, events: {} as CounterEvent, emitted: {} as SendCommand },
+  actions: {
+    explode: (_, params: { message: string }) => {
+      throw new Error(params.message);
+    },
+  },
+}).createMachine({
+  id: 'counter',
+  context: { sum: 0, seen: [] },
+  on: {
+    add: { actions: assign({ sum: ({ context, event }) => context.sum + event.payload, seen: ({ context, event }) => [...context.seen, event.payload] }) },
+    boom: { actions: { type: 'explode', params: ({ event }) => ({ message: event.payload ?? 'boom' }) } },
+    get: { actions: reply(({ context }) => ({ type: 'value', payload: context.sum })) },
+  },
+});
+
+/** Forwards each `item` to `input.to`, doubled. */
+export const doubler = setup({
+  types: {
+    context: {} as { to: string },
+    input: {} as { to: string },
+    events: {} as Envelope<{ type: 'item'; payload: number }>,
+    emitted: {} as SendCommand,
+  },
+}).createMachine({
+  context: ({ input }) => ({ to: input.to }),
+  on: { item: { actions: sendTo(({ context }) => context.to, ({ event }) => ({ type: 'add', payload: event.payload * 2 })) } },
+});
+
+export const add = (payload: number) => ({ type: 'add', payload }) as const;
