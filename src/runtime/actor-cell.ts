@@ -79,6 +79,7 @@ export class ActorCell {
   #generation = 0;
   #observedError: unknown = NO_ERROR;
   #graceTimer: TimerId | undefined;
+  #suspendTimer: TimerId | undefined;
   #lastStateKey: string | undefined;
   #lastStateValue: unknown;
   #processedSystem = 0;
@@ -348,12 +349,16 @@ export class ActorCell {
     if (status === 'active') actor.stop();
     for (const id of this.#timers) this.#host.clock.clearTimeout(id);
     this.#timers.clear();
+    if (this.#suspendTimer !== undefined) this.#host.clock.clearTimeout(this.#suspendTimer);
+    this.#suspendTimer = undefined;
+    this.suspended = false;
     this.#systemQueue.drain();
   }
 
   #suspend(): void {
     this.suspended = true;
-    this.#host.clock.setTimeout(() => {
+    this.#suspendTimer = this.#host.clock.setTimeout(() => {
+      this.#suspendTimer = undefined;
       this.suspended = false;
       this.#host.schedule(this);
     }, this.delayMs);

@@ -190,6 +190,11 @@ export class ActorSystem implements CellHost, RefRouter {
     return describeCell(this.#cell(path), this.clock.now());
   }
 
+  /** The actor's persisted xstate snapshot (plain data), or undefined while it is not running. */
+  snapshot(path: string): unknown {
+    return this.#cell(path).actor?.getPersistedSnapshot();
+  }
+
   /** Every actor, in path order. */
   actors(): ActorStats[] {
     const now = this.clock.now();
@@ -274,8 +279,8 @@ export class ActorSystem implements CellHost, RefRouter {
     childKind: ChildKind | undefined,
     options: SpawnOptions,
   ): ActorCell {
+    if (path.startsWith(ASK_PREFIX.slice(0, -1))) throw new InvalidPathError(path, 'paths under /_ask are reserved for ask replies');
     validatePath(path);
-    if (path.startsWith(ASK_PREFIX.slice(0, -1))) throw new InvalidPathError(path, 'paths under /_ask are reserved');
     if (this.#cells.has(path)) throw new DuplicatePathError(path);
     const parent = parentOf(path);
     if (parent !== undefined) {
