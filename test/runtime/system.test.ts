@@ -125,6 +125,15 @@ describe('stopping', () => {
     expect(sim.eventsOf('actor.stopped').map((event) => event.path)).toEqual(['/z', '/p/c', '/p/b', '/p/a', '/p', '/']);
   });
 
+  scenario('an actor with nothing queued stops at once, without waiting for its grace period', async (sim) => {
+    sim.system.spawn('/idle', counter, { shutdownGraceMs: 5000 });
+    await sim.system.send('/idle', add(1));
+    await sim.runUntilIdle();
+    await sim.shutdown();
+    expect(sim.clock.now()).toBe(0);
+    expect(sim.system.stats('/idle').status).toBe('stopped');
+  });
+
   scenario('a graceful stop drains the mailbox within the grace period and dead-letters the rest', async (sim) => {
     sim.system.spawn('/slow', counter, { shutdownGraceMs: 350 });
     sim.system.faults.delay('/slow', 100);

@@ -1,0 +1,75 @@
+/**
+ * `npm run bench -- runtime [--json] [--messages N]`: 1,000,000 messages through a chain of 8 actors,
+ * four ways (see runtime-variants.ts). Each variant runs in a fresh child process so its peak RSS is
+ * its own. Ratios: unbatchedVsRawXstate = troupe-unbatched / raw-xstate (goal ≥ 0.8),
+ * batchedVsFused = troupe-batched / fused (goal ≥ 0.5).
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { runFused, runRawXstate, runTroupe } from './runtime-variants.js';
+
+type Variant = 'troupe-unbatched' | 'troupe-batched' | 'raw-xstate' | 'fused';
+const VARIANTS: Variant[] = ['troupe-unbatched', 'troupe-batched', 'raw-xstate', 'fused'];
+
+interface VariantResult {
+  readonly variant: Variant;
+  readonly messages: number;
+  readonly seconds: number;
+  readonly msgsPerSecond: number;
+  readonly peakRssMb: number;
+}
+
+async function runVariant(variant: Variant, messages: number): Promise<VariantResult> {
+  // Warm up the JIT on a slice of the work, then measure.
+  const warmup = Math.min(50_000, Math.floor(messages / 10));
+  const execute = async (count: number) => {
+    if (variant === 'troupe-unbatched') await runTroupe(count, false);
+    else if (variant === 'troupe-batched') await runTroupe(count, true);
+    else if (variant === 'raw-xstate') runRawXstate(count);
+    else runFused(count);
+  };
+  await execute(warmup);
+  globalThis.gc?.();
+  const started = process.hrtime.bigint();
+  await execute(messages);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { variant, messages, seconds, msgsPerSecond: messages / seconds, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+}
+
+export async function benchRuntime(args: string[]): Promise<void> {
+  const json = args.includes('--json');
+  const messagesFlag = args.indexOf('--messages');
+  const messages = messagesFlag >= 0 ? Number(args[messagesFlag + 1]) : 1_000_000;
+  const results: Record<string, VariantResult> = {};
+  for (const variant of VARIANTS) {
+    const output = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--variant', variant, String(messages)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const result = JSON.parse(output.trim().split('\n').at(-1)!) as VariantResult;
+    results[variant] = result;
+    if (!json) console.log(`${variant.padEnd(17)} ${Math.round(result.msgsPerSecond).toLocaleString('en-US').padStart(12)} msgs/s  ${result.seconds.toFixed(2)} s  peak RSS ${result.peakRssMb.toFixed(0)} MB`);
+  }
+  const rate = (variant: Variant) => results[variant]!.msgsPerSecond;
+  const report = {
+    bench: 'runtime',
+    figures: {
+      messages,
+      stages: 8,
+      batchSize: 1000,
+      troupeUnbatchedMsgsPerSec: Math.round(rate('troupe-unbatched')),
+      troupeBatchedMsgsPerSec: Math.round(rate('troupe-batched')),
+      rawXstateMsgsPerSec: Math.round(rate('raw-xstate')),
+      fusedMsgsPerSec: Math.round(rate('fused')),
+      peakRssMb: Object.fromEntries(VARIANTS.map((variant) => [variant, Math.round(results[variant]!.peakRssMb)])),
+    },
+    ratios: {
+      unbatchedVsRawXstate: Number((rate('troupe-unbatched') / rate('raw-xstate')).toFixed(3)),
+      batchedVsFused: Number((rate('troupe-batched') / rate('fused')).toFixed(3)),
+    },
+    goals: { unbatchedVsRawXstate: 0.8, batchedVsFused: 0.5 },
+  };
+  console.log(JSON.stringify(report));
+}
+
+if (process.argv[2] === '--variant') {
+  const result = await runVariant(process.argv[3] as Variant, Number(process.argv[4]));
+  console.log(JSON.stringify(result));
+}
