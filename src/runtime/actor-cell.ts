@@ -70,6 +70,7 @@ export class ActorCell {
   suspended = false;
   delayMs = 0;
   crashNext = false;
+  crashAlways = false;
   removed = false;
   readonly #host: CellHost;
   readonly #systemQueue = new RingQueue<SystemItem>(4);
@@ -199,7 +200,7 @@ export class ActorCell {
     const clock = this.#host.clock;
     if (this.#outbox.length > 0) this.#outbox.length = 0;
     let failure: unknown = NO_ERROR;
-    if (this.crashNext) {
+    if (this.crashNext || this.crashAlways) {
       this.crashNext = false;
       failure = new InjectedFaultError(this.path);
     } else {
@@ -295,21 +296,20 @@ export class ActorCell {
     const summary = summarizeError(error);
     this.crashes += 1;
     this.lastError = summary;
-    let crashCount = 0;
-    if (envelope !== undefined) {
-      this.headCrashes += 1;
-      crashCount = this.headCrashes;
-      if (this.headCrashes >= this.spec.maxMessageCrashes) {
-        this.mailbox.deadLetterHead();
-        this.#host.deadLetter(this.path, envelope, 'poison', summary, crashCount);
-        this.headCrashes = 0;
-      }
-    }
+    const crashCount = envelope === undefined ? 0 : this.headCrashes + 1;
     this.#outbox.length = 0; // a crashed message has no effects downstream
     this.#discardActor();
     const events = this.#host.events;
     if (events.wants('actor.crashed')) {
       events.publish({ type: 'actor.crashed', at: this.#host.clock.now(), path: this.path, error: summary, messageType: envelope?.type, crashCount });
+    }
+    if (envelope !== undefined) {
+      this.headCrashes = crashCount;
+      if (crashCount >= this.spec.maxMessageCrashes) {
+        this.mailbox.deadLetterHead();
+        this.#host.deadLetter(this.path, envelope, 'poison', summary, crashCount);
+        this.headCrashes = 0;
+      }
     }
     if (this.status === 'stopping') {
       this.#drainToDeadLetters();

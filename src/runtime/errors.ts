@@ -49,10 +49,10 @@ export class ActorStoppedError extends TroupeError {
   }
 }
 
-/** Thrown into an actor by fault injection (`faults.crashNext`). */
+/** Thrown into an actor by fault injection (`faults.crashNext`, `faults.crashAlways`). */
 export class InjectedFaultError extends TroupeError {
   constructor(readonly path: string) {
-    super('TROUPE_ERR_INJECTED_FAULT', `injected fault: crash ${path} on its next message`);
+    super('TROUPE_ERR_INJECTED_FAULT', `injected fault: ${path} crashes on this message`);
   }
 }
 

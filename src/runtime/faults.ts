@@ -1,5 +1,5 @@
 /**
- * Fault injection, as scenario verbs: crash a named actor on its next message, slow an actor down
+ * Fault injection, as scenario verbs: crash a named actor on its next (or every) message, slow an actor down
  * (each message then costs `ms` on the clock), make a mailbox behave as full. Works on both clocks;
  * under simulation the effects replay exactly with the seed.
  */
@@ -17,6 +17,11 @@ export class Faults {
     this.#lookup(path).crashNext = true;
   }
 
+  /** The actor throws `InjectedFaultError` on every message until `clear`. */
+  crashAlways(path: string): void {
+    this.#lookup(path).crashAlways = true;
+  }
+
   /** After each message the actor pauses for `ms` on the clock (0 removes the delay). */
   delay(path: string, ms: number): void {
     this.#lookup(path).delayMs = Math.max(0, ms);
@@ -31,6 +36,7 @@ export class Faults {
   clear(path: string): void {
     const cell = this.#lookup(path);
     cell.crashNext = false;
+    cell.crashAlways = false;
     cell.delayMs = 0;
     cell.mailbox.clearFill();
   }

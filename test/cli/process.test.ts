@@ -1,0 +1,38 @@
+/** The CLI as users run it: a real child process, its output and its exit code. */
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+function troupe(...args: string[]) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('the troupe process', () => {
+  it('--help tells what troupe is, its commands and its exit codes', () => {
+    const { code, stdout } = troupe('--help');
+    expect(code).toBe(0);
+    expect(stdout).toContain('Usage: troupe');
+    expect(stdout).toContain('run');
+    expect(stdout).toContain('Exit codes: 0 success, 1 runtime failure');
+  });
+
+  it('rejects a bad option value with exit code 2 and a message naming it', () => {
+    const { code, stderr } = troupe('run', '--records', 'many');
+    expect(code).toBe(2);
+    expect(stderr).toContain('--records must be a non-negative integer, got "many"');
+  });
+
+  it('exits non-zero when the root supervisor gives up, saying which actor failed and why', () => {
+    const { code, stderr } = troupe('run', '--clock', 'simulated', '--crash', '/demo/counter');
+    expect(code).toBe(1);
+    const fatal = stderr.trim().split('\n').filter((line) => line.startsWith('{'));
+    expect(fatal).toHaveLength(1);
+    expect(JSON.parse(fatal[0]!)).toMatchObject({ level: 60, actor: '/demo/counter' });
+  });
+
+  it('runs the demo to completion on the real clock and exits 0', () => {
+    const { code, stdout } = troupe('run', '--records', '8', '--interval-ms', '5');
+    expect(code).toBe(0);
+    expect(stdout).toContain('stopped cleanly');
+  });
+});
