@@ -41,14 +41,19 @@ export function scenario(
       try {
         await body(sim);
       } catch (error) {
-        if (error instanceof Error) {
-          error.message += `\n  replay with: TROUPE_SEED=${seed} npx vitest run -t ${JSON.stringify(name)}` +
-            `\n  last trace lines:\n    ${sim.trace.slice(-15).join('\n    ')}`;
-        }
-        throw error;
+        throw withReplayHint(error, name, sim);
       }
     });
   }
+}
+
+/** Adds the seed, the command that replays it and the end of the trace to a scenario's failure. */
+export function withReplayHint(error: unknown, name: string, sim: Simulation): unknown {
+  if (error instanceof Error) {
+    error.message += `\n  replay with: TROUPE_SEED=${sim.seed} npx vitest run -t ${JSON.stringify(name)}` +
+      `\n  last trace lines:\n    ${sim.trace.slice(-15).join('\n    ')}`;
+  }
+  return error;
 }
 
 /** Actors whose books do not balance: received ≠ processed + dead + dropped + coalesced + rejected + queued. */
