@@ -23,6 +23,8 @@ import type { MailboxOptions, OfferOutcome } from './mailbox.js';
 import { bindOutbox, isSendCommand } from './message.js';
 import type { Envelope } from './message.js';
 import { RingQueue } from './ring-queue.js';
+import { ActorTimers } from './actor-timers.js';
+import { NO_CHANGE, StateTracker } from './state-tracker.js';
 import type { ChildKind } from './supervision/restart-policy.js';
 import { SUPERVISOR_COMMAND_PREFIX } from './supervision/supervisor-logic.js';
 import type { SupervisorCommand, SupervisorEvent } from './supervision/supervisor-logic.js';
@@ -84,15 +86,14 @@ export class ActorCell {
   #spareOutbox: unknown[] = [];
   /** Clock time at which the current step began; stamps the messages it sends. */
   stepStartedAt = 0;
-  readonly #timers = new Set<TimerId>();
+  readonly #timers: ActorTimers;
+  readonly #state = new StateTracker();
   #actor: Actor<AnyActorLogic> | undefined;
   #subscription: Subscription | undefined;
   #generation = 0;
   #observedError: unknown = NO_ERROR;
   #graceTimer: TimerId | undefined;
   #suspendTimer: TimerId | undefined;
-  #lastStateKey: string | undefined;
-  #lastStateValue: unknown;
   #processedSystem = 0;
 
   constructor(spec: CellSpec, host: CellHost) {
@@ -100,6 +101,7 @@ export class ActorCell {
     this.path = spec.path;
     this.#host = host;
     this.mailbox = new Mailbox(spec.mailbox);
+    this.#timers = new ActorTimers(host.clock);
   }
 
   get actor(): Actor<AnyActorLogic> | undefined {
@@ -117,14 +119,19 @@ export class ActorCell {
     this.status = 'running';
     this.#observedError = NO_ERROR;
     this.stepStartedAt = this.#host.clock.now();
-    const actor = createActor(this.spec.logic, { id: this.path, input, clock: this.#xstateClock() });
+    const generation = this.#generation;
+    const clock = this.#timers.forActor((fire) => {
+      this.#systemQueue.push({ kind: 'timer', generation, fire });
+      this.#host.schedule(this);
+    });
+    const actor = createActor(this.spec.logic, { id: this.path, input, clock });
     this.#actor = actor;
     // An error observer keeps xstate from rethrowing a crash as an uncaught exception.
     this.#subscription = actor.subscribe({ error: (error) => { this.#observedError = error; } });
     actor.on('*', (event) => { this.#outbox.push(EMITTED, event, undefined, undefined); });
     bindOutbox(actor, (to, type, payload, correlationId) => { this.#outbox.push(to, type, payload, correlationId); });
     actor.start();
-    this.#lastStateKey = undefined;
+    this.#state.reset();
     this.#noteState();
     if (this.#failure() !== NO_ERROR) {
       this.#crash(this.#failure(), undefined);
@@ -381,8 +388,7 @@ export class ActorCell {
     this.#subscription = undefined;
     const status = (actor.getSnapshot() as { status?: string }).status;
     if (status === 'active') actor.stop();
-    for (const id of this.#timers) this.#host.clock.clearTimeout(id);
-    this.#timers.clear();
+    this.#timers.cancelAll();
     if (this.#suspendTimer !== undefined) this.#host.clock.clearTimeout(this.#suspendTimer);
     this.#suspendTimer = undefined;
     this.suspended = false;
@@ -415,35 +421,10 @@ export class ActorCell {
 
   #noteState(): void {
     const value = this.stateValue();
-    const key = JSON.stringify(value) ?? 'undefined';
-    if (key === this.#lastStateKey) return;
-    const from = this.#lastStateValue;
-    const first = this.#lastStateKey === undefined;
-    this.#lastStateKey = key;
-    this.#lastStateValue = value;
+    const from = this.#state.observe(value);
     const events = this.#host.events;
-    if (!first && events.wants('actor.state-changed')) {
+    if (from !== NO_CHANGE && events.wants('actor.state-changed')) {
       events.publish({ type: 'actor.state-changed', at: this.#host.clock.now(), path: this.path, from, to: value });
     }
-  }
-
-  /** xstate's clock for this actor: timers fire as system items, in turn, never re-entrantly. */
-  #xstateClock(): { setTimeout(fn: () => void, ms: number): TimerId; clearTimeout(id: TimerId): void } {
-    const generation = this.#generation;
-    return {
-      setTimeout: (fire, delayMs) => {
-        const id: TimerId = this.#host.clock.setTimeout(() => {
-          this.#timers.delete(id);
-          this.#systemQueue.push({ kind: 'timer', generation, fire });
-          this.#host.schedule(this);
-        }, delayMs);
-        this.#timers.add(id);
-        return id;
-      },
-      clearTimeout: (id) => {
-        this.#host.clock.clearTimeout(id);
-        this.#timers.delete(id);
-      },
-    };
   }
 }
