@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- runtime [--json] [--messages N]`: 1,000,000 messages through a chain of 8 actors,
  * four ways (see runtime-variants.ts). Each variant runs in a fresh child process so its peak RSS is
- * its own. Ratios: unbatchedVsRawXstate = troupe-unbatched / raw-xstate (goal ≥ 0.8),
+ * its own; `--repeat N` (default 3) interleaved rounds, medians reported (single runs vary by ±4%). Ratios: unbatchedVsRawXstate = troupe-unbatched / raw-xstate (goal ≥ 0.8),
  * batchedVsFused = troupe-batched / fused (goal ≥ 0.5).
  */
 import { execFileSync } from 'node:child_process';
@@ -36,29 +36,45 @@ async function runVariant(variant: Variant, messages: number): Promise<VariantRe
   return { variant, messages, seconds, msgsPerSecond: messages / seconds, peakRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
 export async function benchRuntime(args: string[]): Promise<void> {
   const json = args.includes('--json');
-  const messagesFlag = args.indexOf('--messages');
-  const messages = messagesFlag >= 0 ? Number(args[messagesFlag + 1]) : 1_000_000;
-  const results: Record<string, VariantResult> = {};
-  for (const variant of VARIANTS) {
-    const output = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--variant', variant, String(messages)], { encoding: 'utf8', maxBuffer: 1 << 20 });
-    const result = JSON.parse(output.trim().split('\n').at(-1)!) as VariantResult;
-    results[variant] = result;
-    if (!json) console.log(`${variant.padEnd(17)} ${Math.round(result.msgsPerSecond).toLocaleString('en-US').padStart(12)} msgs/s  ${result.seconds.toFixed(2)} s  peak RSS ${result.peakRssMb.toFixed(0)} MB`);
+  const flag = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
+  const messages = flag('--messages', 1_000_000);
+  const repeat = flag('--repeat', 3);
+  const runs: Record<Variant, VariantResult[]> = { 'troupe-unbatched': [], 'troupe-batched': [], 'raw-xstate': [], fused: [] };
+  // Interleave the repetitions so that drift on the machine hits every variant alike.
+  for (let round = 0; round < repeat; round += 1) {
+    for (const variant of VARIANTS) {
+      const output = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--variant', variant, String(messages)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+      const result = JSON.parse(output.trim().split('\n').at(-1)!) as VariantResult;
+      runs[variant].push(result);
+      if (!json) console.log(`round ${round + 1}/${repeat} ${variant.padEnd(17)} ${Math.round(result.msgsPerSecond).toLocaleString('en-US').padStart(12)} msgs/s  ${result.seconds.toFixed(2)} s  peak RSS ${result.peakRssMb.toFixed(0)} MB`);
+    }
   }
-  const rate = (variant: Variant) => results[variant]!.msgsPerSecond;
+  const results = Object.fromEntries(VARIANTS.map((variant) => {
+    const rates = runs[variant].map((run) => run.msgsPerSecond);
+    return [variant, { msgsPerSecond: median(rates), peakRssMb: Math.max(...runs[variant].map((run) => run.peakRssMb)), all: rates }];
+  })) as Record<Variant, { msgsPerSecond: number; peakRssMb: number; all: number[] }>;
+  const rate = (variant: Variant) => results[variant].msgsPerSecond;
   const report = {
     bench: 'runtime',
     figures: {
       messages,
+      repeat,
+      statistic: 'median of interleaved runs, each in a fresh process',
       stages: 8,
       batchSize: 1000,
       troupeUnbatchedMsgsPerSec: Math.round(rate('troupe-unbatched')),
       troupeBatchedMsgsPerSec: Math.round(rate('troupe-batched')),
       rawXstateMsgsPerSec: Math.round(rate('raw-xstate')),
       fusedMsgsPerSec: Math.round(rate('fused')),
-      peakRssMb: Object.fromEntries(VARIANTS.map((variant) => [variant, Math.round(results[variant]!.peakRssMb)])),
+      peakRssMb: Object.fromEntries(VARIANTS.map((variant) => [variant, Math.round(results[variant].peakRssMb)])),
+      runsMsgsPerSec: Object.fromEntries(VARIANTS.map((variant) => [variant, results[variant].all.map(Math.round)])),
     },
     ratios: {
       unbatchedVsRawXstate: Number((rate('troupe-unbatched') / rate('raw-xstate')).toFixed(3)),

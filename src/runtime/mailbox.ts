@@ -147,7 +147,7 @@ export class Mailbox {
   completeHead(): Envelope {
     const head = this.#shiftQueue();
     this.counters.processed += 1;
-    this.#admitWaiters();
+    if (this.#waiters.length > 0) this.#admitWaiters();
     return head;
   }
 
