@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// tsc compiles only TypeScript; .proto files are read at run time next to their modules, so the build
-// copies them from src/ to dist/ with the same layout.
-import { cpSync, readdirSync, statSync } from 'node:fs';
+// Finishes the build after tsc: .proto files are read at run time next to their modules, so they are
+// copied from src/ to dist/ with the same layout; and the CLI entry is made executable, since its
+// shebang passes V8 flags (`env -S node …`) and is executed directly rather than through `node`.
+import { chmodSync, cpSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 function copyProtos(dir) {
@@ -12,3 +13,4 @@ function copyProtos(dir) {
   }
 }
 copyProtos('src');
+chmodSync('dist/cli/main.js', 0o755);
