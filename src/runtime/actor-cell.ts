@@ -23,7 +23,7 @@ import type { MailboxOptions, OfferOutcome } from './mailbox.js';
 import { bindOutbox, isSendCommand } from './message.js';
 import type { Envelope } from './message.js';
 import { RingQueue } from './ring-queue.js';
-import { ActorTimers } from './actor-timers.js';
+import { ActorClock } from './actor-clock.js';
 import { NO_CHANGE, StateTracker } from './state-tracker.js';
 import type { ChildKind } from './supervision/restart-policy.js';
 import { SUPERVISOR_COMMAND_PREFIX } from './supervision/supervisor-logic.js';
@@ -86,7 +86,7 @@ export class ActorCell {
   #spareOutbox: unknown[] = [];
   /** Clock time at which the current step began; stamps the messages it sends. */
   stepStartedAt = 0;
-  readonly #timers: ActorTimers;
+  readonly #timers: ActorClock;
   readonly #state = new StateTracker();
   #actor: Actor<AnyActorLogic> | undefined;
   #subscription: Subscription | undefined;
@@ -101,7 +101,7 @@ export class ActorCell {
     this.path = spec.path;
     this.#host = host;
     this.mailbox = new Mailbox(spec.mailbox);
-    this.#timers = new ActorTimers(host.clock);
+    this.#timers = new ActorClock(host.clock);
   }
 
   get actor(): Actor<AnyActorLogic> | undefined {

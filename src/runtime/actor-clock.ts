@@ -12,7 +12,7 @@ export interface XstateClock {
   clearTimeout(id: TimerId): void;
 }
 
-export class ActorTimers {
+export class ActorClock {
   readonly #clock: Clock;
   readonly #pending = new Set<TimerId>();
 
