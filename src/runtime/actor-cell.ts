@@ -50,6 +50,12 @@ type SystemItem =
   | { readonly kind: 'event'; readonly event: SupervisorEvent };
 
 const NO_ERROR = Symbol('no-error');
+
+/** The parts of an xstate snapshot the cell reads. */
+interface ActorSnapshot {
+  readonly status?: string;
+  readonly error?: unknown;
+}
 const EMITTED = Symbol('emitted');
 
 export class ActorCell {
@@ -133,8 +139,9 @@ export class ActorCell {
     actor.start();
     this.#state.reset();
     this.#noteState();
-    if (this.#failure() !== NO_ERROR) {
-      this.#crash(this.#failure(), undefined);
+    const failure = this.#failure(this.#snapshot());
+    if (failure !== NO_ERROR) {
+      this.#crash(failure, undefined);
       return false;
     }
     this.#flushOutbox();
@@ -217,11 +224,8 @@ export class ActorCell {
         failure = error;
       }
     }
-    const snapshot = this.#actor?.getSnapshot() as { status?: string; error?: unknown } | undefined;
-    if (failure === NO_ERROR) {
-      if (this.#observedError !== NO_ERROR) failure = this.#observedError;
-      else if (snapshot?.status === 'error') failure = snapshot.error;
-    }
+    const snapshot = this.#snapshot();
+    if (failure === NO_ERROR) failure = this.#failure(snapshot);
     if (failure !== NO_ERROR) {
       this.#crash(failure, envelope);
       return clock.now();
@@ -236,7 +240,7 @@ export class ActorCell {
       events.publish({ type: 'actor.processed', at: finishedAt, path: this.path, messageType: envelope.type, durationMs });
     }
     if (this.#outbox.length > 0) this.#flushOutbox();
-    if (snapshot?.status !== 'active' || events.wants('actor.state-changed')) this.#afterStep();
+    if (snapshot?.status !== 'active' || events.wants('actor.state-changed')) this.#afterStep(snapshot);
     if (this.delayMs > 0 && this.#actor !== undefined) this.#suspend();
     return finishedAt;
   }
@@ -252,24 +256,29 @@ export class ActorCell {
     } catch (error) {
       failure = error;
     }
-    if (failure === NO_ERROR) failure = this.#failure();
+    const snapshot = this.#snapshot();
+    if (failure === NO_ERROR) failure = this.#failure(snapshot);
     if (failure !== NO_ERROR) {
       this.#crash(failure, undefined);
       return;
     }
     this.#flushOutbox();
-    this.#afterStep();
+    this.#afterStep(snapshot);
   }
 
-  #failure(): unknown {
+  #snapshot(): ActorSnapshot | undefined {
+    return this.#actor?.getSnapshot() as ActorSnapshot | undefined;
+  }
+
+  /** The error the step ended in: what the error observer saw, or an `error` snapshot; else NO_ERROR. */
+  #failure(snapshot: ActorSnapshot | undefined): unknown {
     if (this.#observedError !== NO_ERROR) return this.#observedError;
-    const snapshot = this.#actor?.getSnapshot() as { status?: string; error?: unknown } | undefined;
     return snapshot?.status === 'error' ? snapshot.error : NO_ERROR;
   }
 
-  #afterStep(): void {
+  /** After a successful step: note a state change; a logic that reached its final state exits normally. */
+  #afterStep(snapshot: ActorSnapshot | undefined): void {
     if (this.#host.events.wants('actor.state-changed')) this.#noteState();
-    const snapshot = this.#actor?.getSnapshot() as { status?: string } | undefined;
     if (snapshot?.status === 'done' && this.status === 'running') {
       this.#discardActor();
       this.status = 'restarting';

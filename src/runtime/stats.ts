@@ -24,7 +24,7 @@ export interface ActorStats {
   readonly children: readonly string[];
 }
 
-export function describeCell(cell: ActorCell, _nowMs: number): ActorStats {
+export function describeCell(cell: ActorCell): ActorStats {
   return {
     path: cell.path,
     kind: cell.spec.kind,

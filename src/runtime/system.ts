@@ -131,7 +131,7 @@ export class ActorSystem implements CellHost, RefRouter {
   }
 
   sendTo(path: string, message: Message, sender: string | undefined, correlationId: string | undefined): SendResult {
-    const envelope = this.#envelope(message, sender, correlationId);
+    const envelope = this.#envelope(message.type, message.payload, sender, correlationId, this.clock.now());
     const cell = this.#cells.get(path);
     if (cell === undefined) {
       this.#deliverElsewhere(path, envelope);
@@ -187,7 +187,7 @@ export class ActorSystem implements CellHost, RefRouter {
   }
 
   stats(path: string): ActorStats {
-    return describeCell(this.#cell(path), this.clock.now());
+    return describeCell(this.#cell(path));
   }
 
   /** The actor's persisted xstate snapshot (plain data), or undefined while it is not running. */
@@ -197,8 +197,7 @@ export class ActorSystem implements CellHost, RefRouter {
 
   /** Every actor, in path order. */
   actors(): ActorStats[] {
-    const now = this.clock.now();
-    return [...this.#cells.keys()].sort().map((path) => describeCell(this.#cells.get(path)!, now));
+    return [...this.#cells.keys()].sort().map((path) => describeCell(this.#cells.get(path)!));
   }
 
   // ---- CellHost -----------------------------------------------------------------------------------
@@ -209,7 +208,7 @@ export class ActorSystem implements CellHost, RefRouter {
 
   route(from: ActorCell, to: string, type: string, payload: unknown, correlationId: string | undefined): Error | undefined {
     // Stamped with the sender's step time: one clock read per message, not one per send.
-    const envelope: Envelope = { type, payload, sender: from.path, correlationId, enqueuedAt: from.stepStartedAt };
+    const envelope = this.#envelope(type, payload, from.path, correlationId, from.stepStartedAt);
     const target = this.#cells.get(to);
     if (target === undefined) {
       this.#deliverElsewhere(to, envelope);
@@ -252,8 +251,9 @@ export class ActorSystem implements CellHost, RefRouter {
 
   // ---- internals ----------------------------------------------------------------------------------
 
-  #envelope(message: Message, sender: string | undefined, correlationId: string | undefined): Envelope {
-    return { type: message.type, payload: message.payload, sender, correlationId, enqueuedAt: this.clock.now() };
+  /** The one place envelopes are built, so every envelope has the same shape (one V8 hidden class). */
+  #envelope(type: string, payload: unknown, sender: string | undefined, correlationId: string | undefined, enqueuedAt: number): Envelope {
+    return { type, payload, sender, correlationId, enqueuedAt };
   }
 
   #deliverElsewhere(path: string, envelope: Envelope): void {

@@ -98,7 +98,7 @@ export class SupervisionExecutor {
   }
 
   stopChild(cell: ActorCell): Promise<void> {
-    const done = this.#whenRemoved(cell.path);
+    const done = this.#whenStopped(cell.path);
     this.#cells.get(cell.spec.parent!)?.enqueueSystem({ type: 'troupe.child.stop', payload: { path: cell.path } });
     return done;
   }
@@ -207,10 +207,7 @@ export class SupervisionExecutor {
     this.#resolveWaiters(cell.path);
   }
 
-  #whenRemoved(path: string): Promise<void> {
-    return this.#whenStopped(path);
-  }
-
+  /** Resolves when `path` has stopped (a supervisor) or been removed (a stopped child). */
   #whenStopped(path: string): Promise<void> {
     return new Promise((resolve) => {
       const waiters = this.#stopWaiters.get(path) ?? [];

@@ -165,12 +165,13 @@ export class LabelIndex<TSelectorId, TItemId> {
     return selector.matches((name) => item.effective.get(name));
   }
 
-  #candidateItems(filing: Filing): Iterable<TItemId> {
+  /** Items that may match a selector filed this way. Iterated live: evaluating never changes the index. */
+  *#candidateItems(filing: Filing): Iterable<TItemId> {
     switch (filing.kind) {
-      case 'never': return [];
-      case 'unrestricted': return [...this.#items.keys()];
-      case 'present': return [...(this.#itemsByLabel.get(filing.label) ?? [])];
-      case 'value': return filing.values.flatMap((value) => [...(this.#itemsByLabelValue.get(`${filing.label}\0${value}`) ?? [])]);
+      case 'never': return;
+      case 'unrestricted': yield* this.#items.keys(); return;
+      case 'present': yield* this.#itemsByLabel.get(filing.label) ?? []; return;
+      case 'value': for (const value of filing.values) yield* this.#itemsByLabelValue.get(`${filing.label}\0${value}`) ?? [];
     }
   }
 
