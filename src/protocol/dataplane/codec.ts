@@ -11,6 +11,7 @@ import { TroupeError } from '../../runtime/errors.js';
 const root = protobuf.loadSync(fileURLToPath(new URL('./felixbackend.proto', import.meta.url)));
 const toDataplaneType = root.lookupType('felix.ToDataplane');
 const fromDataplaneType = root.lookupType('felix.FromDataplane');
+const ruleType = root.lookupType('felix.Rule');
 
 /** Length prefix size: Felix writes a uint64. */
 export const FRAME_HEADER_BYTES = 8;
@@ -50,6 +51,11 @@ export function encodeToDataplane(message: DataplaneMessage): Uint8Array {
 
 export function encodeFromDataplane(message: DataplaneMessage): Uint8Array {
   return encodeWith(fromDataplaneType, message);
+}
+
+/** A Rule's protobuf bytes, unframed: what Felix hashes into rule IDs. */
+export function encodeRule(rule: object): Uint8Array {
+  return ruleType.encode(ruleType.fromObject(rule)).finish();
 }
 
 export function decodeToDataplaneBody(body: Uint8Array): DataplaneMessage {

@@ -9,11 +9,13 @@
  *                            protocol (`any` matches all; the member takes the port's own protocol)
  *
  * An item update adds the new contribution before removing the old, so a member present before and
- * after never flaps. Not yet: Felix's overlap suppression of CIDRs covered by a broader member.
+ * after never flaps. In NET sets, a CIDR covered by a broader member is suppressed (overlap-suppressor.ts),
+ * as Felix does by default; `suppressOverlaps: false` turns that off (Felix with nftables disabled).
  */
 import type { Selector } from '../selector/selector.js';
 import type { NamedPortProtocol } from '../selector/unique-id.js';
 import { LabelIndex } from './label-index.js';
+import { OverlapSuppressor } from './overlap-suppressor.js';
 
 export interface NamedPortFilter {
   readonly protocol: NamedPortProtocol;
@@ -72,11 +74,14 @@ export class MemberCalculator {
   readonly #ipSets = new Map<string, IpSetSpec>();
   readonly #sources = new Map<string, MemberSource>();
   readonly #refCounts = new Map<string, Map<string, number>>();
+  readonly #suppressors = new Map<string, OverlapSuppressor>();
+  readonly #suppressOverlaps: boolean;
   /** While an item is being updated, match changes are applied by the update itself. */
   #updating: string | undefined;
 
-  constructor(listener: MemberListener) {
+  constructor(listener: MemberListener, options: { suppressOverlaps?: boolean } = {}) {
     this.#listener = listener;
+    this.#suppressOverlaps = options.suppressOverlaps ?? true;
     this.#index = new LabelIndex<string, string>({
       onMatchStarted: (ipSetId, itemId) => { if (itemId !== this.#updating) this.#apply(ipSetId, this.#sources.get(itemId)!, +1); },
       onMatchStopped: (ipSetId, itemId) => { if (itemId !== this.#updating) this.#apply(ipSetId, this.#sources.get(itemId)!, -1); },
@@ -87,8 +92,14 @@ export class MemberCalculator {
     return this.#index.evaluations;
   }
 
+  /** The members the dataplane has for a set (after overlap suppression). */
   members(ipSetId: string): string[] {
-    return [...(this.#refCounts.get(ipSetId)?.keys() ?? [])];
+    const suppressor = this.#suppressors.get(ipSetId);
+    return [...(suppressor?.visible ?? this.#refCounts.get(ipSetId)?.keys() ?? [])];
+  }
+
+  hasIpSet(id: string): boolean {
+    return this.#ipSets.has(id);
   }
 
   /** An IP set became active (the rule scanner needs it). Its current members are announced. */
@@ -96,6 +107,12 @@ export class MemberCalculator {
     if (this.#ipSets.has(id)) return; // content-addressed: same id, same spec
     this.#ipSets.set(id, spec);
     this.#refCounts.set(id, new Map());
+    if (this.#suppressOverlaps && spec.namedPort === undefined) {
+      this.#suppressors.set(id, new OverlapSuppressor({
+        added: (member) => this.#listener.onMemberAdded(id, member),
+        removed: (member) => this.#listener.onMemberRemoved(id, member),
+      }));
+    }
     this.#index.updateSelector(id, spec.selector);
   }
 
@@ -105,6 +122,7 @@ export class MemberCalculator {
     this.#index.deleteSelector(id);
     this.#ipSets.delete(id);
     this.#refCounts.delete(id);
+    this.#suppressors.delete(id);
   }
 
   updateSource(id: string, source: MemberSource): void {
@@ -136,12 +154,19 @@ export class MemberCalculator {
     const spec = this.#ipSets.get(ipSetId);
     const counts = this.#refCounts.get(ipSetId);
     if (spec === undefined || counts === undefined) return;
+    const suppressor = this.#suppressors.get(ipSetId);
     for (const member of contribution(spec, source)) {
       const count = (counts.get(member) ?? 0) + delta;
       if (count > 0) counts.set(member, count);
       else counts.delete(member);
-      if (delta > 0 && count === 1) this.#listener.onMemberAdded(ipSetId, member);
-      if (delta < 0 && count === 0) this.#listener.onMemberRemoved(ipSetId, member);
+      if (delta > 0 && count === 1) {
+        if (suppressor === undefined) this.#listener.onMemberAdded(ipSetId, member);
+        else suppressor.add(member);
+      }
+      if (delta < 0 && count === 0) {
+        if (suppressor === undefined) this.#listener.onMemberRemoved(ipSetId, member);
+        else suppressor.remove(member);
+      }
     }
   }
 }

@@ -71,3 +71,30 @@ export function parseCidr(input: string): Cidr | undefined {
   }
   return undefined;
 }
+
+/** A normalised CIDR as numbers, for containment checks (overlap suppression). */
+export interface CidrBits {
+  readonly version: 4 | 6;
+  readonly prefix: number;
+  readonly value: bigint;
+}
+
+export function cidrBits(text: string): CidrBits {
+  const slash = text.indexOf('/');
+  const address = text.slice(0, slash);
+  const prefix = Number(text.slice(slash + 1));
+  return address.includes(':') ? { version: 6, prefix, value: ipv6ToBigInt(address) } : { version: 4, prefix, value: BigInt(ipv4ToInt(address)) };
+}
+
+/** The network of `bits` cut to a shorter prefix, as a map key. */
+export function networkKey(bits: CidrBits, prefix: number): string {
+  const width = bits.version === 4 ? 32 : 128;
+  const hostBits = BigInt(width - prefix);
+  return `${bits.version}/${prefix}/${(bits.value >> hostBits) << hostBits}`;
+}
+
+/** The host address of an interface CIDR (`10.0.0.5/24` → `10.0.0.5/32`), as Felix uses WEP nets. */
+export function hostAddress(text: string): string {
+  const slash = text.indexOf('/');
+  return `${text.slice(0, slash)}/${text.includes(':') ? 128 : 32}`;
+}

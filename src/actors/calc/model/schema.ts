@@ -5,14 +5,14 @@
  * and actions are known. Everything a schema accepts, the calculators may rely on.
  */
 import { z } from 'zod';
-import { SelectorParseError, parseSelector } from '../selector/selector.js';
+import { SelectorParseError, parseSelectorCached } from '../selector/selector.js';
 import { parseCidr } from './cidr.js';
 
 const nonEmpty = z.string().min(1, 'must be a non-empty string');
 
 export const selectorText = z.string().superRefine((text, context) => {
   try {
-    parseSelector(text);
+    parseSelectorCached(text);
   } catch (error) {
     if (!(error instanceof SelectorParseError)) throw error;
     context.addIssue({ code: 'custom', message: error.message });

@@ -49,6 +49,23 @@ export function parseSelector(text: string): Selector {
   return new Selector(parseSelectorTree(text));
 }
 
+/**
+ * Parses through a bounded cache: the same selector text recurs across validation, the rule scanner
+ * and many policies, and a Selector is immutable. Emptied whole when full (cheap, rare, bounded).
+ */
+const CACHE_LIMIT = 50_000;
+const cache = new Map<string, Selector>();
+
+export function parseSelectorCached(text: string): Selector {
+  let selector = cache.get(text);
+  if (selector === undefined) {
+    selector = parseSelector(text);
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(text, selector);
+  }
+  return selector;
+}
+
 export { SelectorParseError } from './errors.js';
 export type { LabelRestriction, LabelRestrictions } from './label-restrictions.js';
 export type { LabelLookup, SelectorNode } from './ast.js';
