@@ -16,7 +16,7 @@ export type { ErrorSummary } from './errors.js';
 export { EventBus, RUNTIME_EVENT_TYPES, channelName } from './events.js';
 export type { RuntimeEvent, RuntimeEventType, RuntimeEventOf, ActorKind, StopReason, DeadLetterReason } from './events.js';
 export type { MailboxOptions, MailboxStats, OverflowPolicy } from './mailbox.js';
-export { sendTo, reply, emitSend, SEND_COMMAND } from './message.js';
+export { sendTo, sendFrom, reply, emitSend, SEND_COMMAND } from './message.js';
 export type { Message, Envelope, SendCommand } from './message.js';
 export { createRandom } from './random.js';
 export type { Random } from './random.js';

@@ -136,3 +136,11 @@ export function emitSend(
 ): void {
   scope.emit(correlationId === undefined ? { type: SEND_COMMAND, to, message } : { type: SEND_COMMAND, to, message, correlationId });
 }
+
+/**
+ * For actions that send a computed number of messages (a batch per output, a reply per waiter): sends
+ * from the actor `self` (the action's `self` argument) as `sendTo` would.
+ */
+export function sendFrom(self: object, to: string, type: string, payload: unknown, correlationId?: string): void {
+  deliver(self, to, type, payload, correlationId);
+}

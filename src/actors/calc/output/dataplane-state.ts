@@ -24,7 +24,17 @@ export interface DataplaneView {
   readonly endpoints: Record<string, { tiers: ViewTier[]; untrackedTiers: ViewTier[]; preDnatTiers: ViewTier[] }>;
 }
 
-interface EndpointState { readonly tiers: readonly ProtoTierInfo[]; readonly untrackedTiers: readonly ProtoTierInfo[]; readonly preDnatTiers: readonly ProtoTierInfo[]; readonly forwardTiers: readonly ProtoTierInfo[]; readonly profileIds: readonly string[] }
+type EndpointUpdate = Extract<ToDataplanePayload, { workloadEndpointUpdate: unknown } | { hostEndpointUpdate: unknown }>;
+
+export interface EndpointState {
+  readonly tiers: readonly ProtoTierInfo[];
+  readonly untrackedTiers: readonly ProtoTierInfo[];
+  readonly preDnatTiers: readonly ProtoTierInfo[];
+  readonly forwardTiers: readonly ProtoTierInfo[];
+  readonly profileIds: readonly string[];
+  /** The update that set it, whole: what a resync compares and re-sends. */
+  readonly update: EndpointUpdate;
+}
 
 export function policyIdName(id: ProtoPolicyId): string {
   return id.namespace === undefined || id.namespace === '' ? `${id.kind}/${id.name}` : `${id.kind}/${id.namespace}/${id.name}`;
@@ -45,13 +55,15 @@ const sortedTiers = (tiers: readonly ProtoTierInfo[]): ViewTier[] => tiers.map((
 export class DataplaneState {
   readonly ipSets = new Map<string, { type: IpSetType; members: Set<string>; meta?: IpSetMeta }>();
   readonly policies = new Map<string, ProtoPolicy>();
+  /** Each active policy's id as the dataplane got it (kind, namespace, name). */
+  readonly policyIds = new Map<string, ProtoPolicyId>();
   readonly profiles = new Map<string, ProtoProfile>();
   readonly endpoints = new Map<string, EndpointState>();
   config: Readonly<Record<string, string>> | undefined;
   messages = 0;
   inSyncCount = 0;
 
-  apply(message: ToDataplanePayload & { sequenceNumber?: number }, ipSetMeta?: IpSetMeta): void {
+  apply(message: ToDataplanePayload & { readonly sequenceNumber?: number }, ipSetMeta?: IpSetMeta): void {
     const fail = (reason: string): never => {
       throw new DataplaneInvariantError(`message ${this.messages} (${Object.keys(message).filter((key) => key !== 'sequenceNumber').join()}): ${reason}`);
     };
@@ -86,10 +98,12 @@ export class DataplaneState {
       const { id, policy } = message.activePolicyUpdate;
       this.#checkSets(`policy ${policyIdName(id)}`, [...policy.inboundRules, ...policy.outboundRules], fail);
       this.policies.set(policyIdName(id), policy);
+      this.policyIds.set(policyIdName(id), id);
     } else if ('activePolicyRemove' in message) {
       const name = policyIdName(message.activePolicyRemove.id);
       for (const [endpoint, state] of this.endpoints) if (this.#endpointPolicies(state).has(name)) fail(`policy ${name} removed while endpoint ${endpoint} uses it`);
       if (!this.policies.delete(name)) fail(`removal of inactive policy ${name}`);
+      this.policyIds.delete(name);
     } else if ('activeProfileUpdate' in message) {
       const { id, profile } = message.activeProfileUpdate;
       this.#checkSets(`profile ${id.name}`, [...profile.inboundRules, ...profile.outboundRules], fail);
@@ -100,10 +114,10 @@ export class DataplaneState {
       if (!this.profiles.delete(name)) fail(`removal of inactive profile ${name}`);
     } else if ('workloadEndpointUpdate' in message) {
       const { id, endpoint } = message.workloadEndpointUpdate;
-      this.#setEndpoint(`${id.orchestratorId}/${id.workloadId}/${id.endpointId}`, { tiers: endpoint.tiers, untrackedTiers: [], preDnatTiers: [], forwardTiers: [], profileIds: endpoint.profileIds }, fail);
+      this.#setEndpoint(`${id.orchestratorId}/${id.workloadId}/${id.endpointId}`, { tiers: endpoint.tiers, untrackedTiers: [], preDnatTiers: [], forwardTiers: [], profileIds: endpoint.profileIds, update: { workloadEndpointUpdate: message.workloadEndpointUpdate } }, fail);
     } else if ('hostEndpointUpdate' in message) {
       const { id, endpoint } = message.hostEndpointUpdate;
-      this.#setEndpoint(id.endpointId, endpoint, fail);
+      this.#setEndpoint(id.endpointId, { ...endpoint, update: { hostEndpointUpdate: message.hostEndpointUpdate } }, fail);
     } else if ('workloadEndpointRemove' in message) {
       const { id } = message.workloadEndpointRemove;
       if (!this.endpoints.delete(`${id.orchestratorId}/${id.workloadId}/${id.endpointId}`)) fail('removal of an unknown workload endpoint');

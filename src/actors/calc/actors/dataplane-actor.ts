@@ -1,0 +1,110 @@
+/**
+ * The tail of the actor graph: owns the DataplaneConnection (sequence numbers, ConfigUpdate first)
+ * and a mirror of what the dataplane has been sent. In a new epoch (a calculator restarted, see
+ * epochs.ts) the sequencer starts over with a complete snapshot; this actor applies it to a shadow
+ * state instead of sending it, and at the epoch's first flush sends the dataplane only the
+ * difference — so a driver never sees a set created twice, a gap or a repeat.
+ *
+ * Machine states: passing (live) ⇄ resyncing (collecting a new epoch in the shadow).
+ * Replies to flush requests once the flush has reached the dataplane.
+ */
+import { setup } from 'xstate';
+import { sendFrom } from '../../../runtime/message.js';
+import type { Envelope } from '../../../runtime/message.js';
+import type { Marker } from '../graph/barrier.js';
+import { DataplaneConnection, StateSink, TeeSink } from '../output/dataplane-connection.js';
+import type { DataplaneSink } from '../output/dataplane-connection.js';
+import { diffDataplane } from '../output/dataplane-diff.js';
+import type { DataplaneMessage } from '../output/dataplane-diff.js';
+import { DataplaneState } from '../output/dataplane-state.js';
+import type { CalcEpochs } from './epochs.js';
+import type { DataPayload, MarkerPayload } from './stage-actor.js';
+import { CALC_PATHS as P } from './stages.js';
+
+export interface DataplaneInput {
+  readonly sink: DataplaneSink;
+  readonly startupConfig: Readonly<Record<string, string>>;
+  readonly epochs: CalcEpochs;
+}
+
+/** Correlation ids of flushes already answered (a replay may repeat one). */
+const ANSWERED_LIMIT = 1_024;
+
+interface DataplaneContext {
+  readonly input: DataplaneInput;
+  readonly mirror: StateSink;
+  readonly connection: DataplaneConnection;
+  epoch: number;
+  shadow: DataplaneState | undefined;
+  answered: Set<string>;
+  resyncs: number;
+}
+
+function enterEpoch(context: DataplaneContext, epoch: number): void {
+  context.epoch = epoch;
+  context.shadow = new DataplaneState();
+  context.shadow.apply({ configUpdate: { config: context.mirror.state.config ?? context.input.startupConfig } });
+}
+
+function onData(context: DataplaneContext, payload: DataPayload<DataplaneMessage>): void {
+  if (payload.epoch < context.epoch) return;
+  if (payload.epoch > context.epoch) enterEpoch(context, payload.epoch);
+  const { shadow, connection } = context;
+  for (const { payload: message, meta } of payload.items) {
+    if (shadow === undefined) connection.send(message, meta);
+    else shadow.apply(message, meta);
+  }
+}
+
+function finishResync(context: DataplaneContext, shadow: DataplaneState): void {
+  context.shadow = undefined;
+  context.resyncs += 1;
+  for (const { payload, meta } of diffDataplane(context.mirror.state, shadow)) context.connection.send(payload, meta);
+  if (shadow.inSyncCount > 0 && !context.connection.inSync) context.connection.send({ inSync: {} });
+}
+
+function onMarker(context: DataplaneContext, payload: MarkerPayload, self: object): void {
+  if (payload.epoch < context.epoch) return;
+  if (payload.epoch > context.epoch) enterEpoch(context, payload.epoch);
+  if (context.shadow !== undefined && payload.marker.flush) finishResync(context, context.shadow);
+  if (context.shadow === undefined) answer(context, payload.marker, self);
+}
+
+function answer(context: DataplaneContext, marker: Marker, self: object): void {
+  for (const { replyTo, correlationId } of marker.replies ?? []) {
+    const key = `${replyTo}#${correlationId ?? ''}`;
+    if (context.answered.has(key)) continue;
+    if (context.answered.size >= ANSWERED_LIMIT) context.answered.clear();
+    context.answered.add(key);
+    sendFrom(self, replyTo, 'flushed', { sent: context.connection.sent, inSync: context.connection.inSync }, correlationId);
+  }
+}
+
+export const dataplaneLogic = setup({
+  types: { context: {} as DataplaneContext, input: {} as DataplaneInput, events: {} as Envelope },
+  guards: { resyncing: ({ context }) => context.shadow !== undefined },
+}).createMachine({
+  id: 'calc-dataplane',
+  context: ({ input }) => {
+    const mirror = new StateSink();
+    return {
+      input,
+      mirror,
+      connection: new DataplaneConnection(new TeeSink([mirror, input.sink]), input.startupConfig),
+      epoch: input.epochs.started(P.dataplane).epoch,
+      shadow: undefined,
+      answered: new Set(),
+      resyncs: 0,
+    };
+  },
+  initial: 'passing',
+  on: {
+    data: { actions: ({ context, event }) => onData(context, event.payload as DataPayload<DataplaneMessage>) },
+    marker: { actions: ({ context, event, self }) => onMarker(context, event.payload as MarkerPayload, self) },
+    view: { actions: ({ context, event, self }) => sendFrom(self, event.sender ?? '', 'view', context.mirror.state.view(), event.correlationId) },
+  },
+  states: {
+    passing: { always: { guard: 'resyncing', target: 'resyncing' } },
+    resyncing: { always: { guard: ({ context }) => context.shadow === undefined, target: 'passing' } },
+  },
+});

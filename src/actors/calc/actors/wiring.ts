@@ -1,0 +1,112 @@
+/**
+ * The calculation graph as supervised actors — the same calculators as the fused wiring (fused.ts),
+ * each in its own xstate actor under `/calc`, talking in batches:
+ *
+ *   outside ──records/status/flush──▶ /calc/source ─────────────────────────────┐
+ *                                      │  │  │  └──updates──▶ /calc/config-batcher ──┐
+ *                        ┌──updates────┘  │  └──updates──▶ /calc/member-calc ────────┤
+ *                        ▼                │                    ▲ ipset lifecycle      │
+ *               /calc/active-rules ──rules──▶ /calc/rule-scanner ┘──policies,profiles┤
+ *                        │ matches        ▼                                          ▼
+ *                        └──────────▶ /calc/policy-resolver ──endpoints──▶ /calc/sequencer
+ *                                                                                   │ messages
+ *                                                                                   ▼
+ *                                                                            /calc/dataplane ──▶ sink
+ *
+ * Markers (InSync, flush) start at the source and cross every fan-in point as aligned barriers
+ * (graph/barrier.ts): the member calculator waits for source and rule scanner, the resolver for
+ * source and ARC, the sequencer for all four of its inputs. So InSync reaches the dataplane only
+ * after everything sent before it. Recovery from a crashed calculator: epochs.ts.
+ *
+ * Supervision: `/calc` is one-for-one; the calculators recover through epochs rather than by
+ * restarting their neighbours. Mailboxes block (backpressure back to the caller of `onRecords`).
+ */
+import type { ActorSystem } from '../../../runtime/system.js';
+import type { SyncStatus } from '../graph/events.js';
+import type { InvalidRecord } from '../model/validate.js';
+import type { DataplaneSink } from '../output/dataplane-connection.js';
+import type { DataplaneView } from '../output/dataplane-state.js';
+import { dataplaneLogic } from './dataplane-actor.js';
+import { CalcEpochs } from './epochs.js';
+import { sourceLogic } from './source-actor.js';
+import { stageLogic } from './stage-actor.js';
+import type { StageDefinition } from './stage-actor.js';
+import { CALC_PATHS, arcStage, configStage, membersStage, resolverStage, scannerStage, sequencerStage } from './stages.js';
+
+export interface ActorCalcOptions {
+  readonly hostname: string;
+  readonly sink: DataplaneSink;
+  readonly onInvalid?: (invalid: InvalidRecord) => void;
+  readonly suppressOverlaps?: boolean;
+  readonly startupConfig?: Readonly<Record<string, string>>;
+  /** Flush after every batch of records, rate-limited (the agent); otherwise only on `flush()`. */
+  readonly autoFlush?: boolean;
+  /** Mailbox capacity of each calc actor, in messages (each a batch). Default 256. */
+  readonly mailboxCapacity?: number;
+  /** Records per message from `onRecords`. Default 1000. */
+  readonly batchSize?: number;
+  /** How long `flush()` and `view()` wait, on the system's clock. Default 10 minutes. */
+  readonly timeoutMs?: number;
+}
+
+export class ActorCalcGraph {
+  readonly #system: ActorSystem;
+  readonly #batchSize: number;
+  readonly #timeoutMs: number;
+  readonly epochs: CalcEpochs;
+
+  private constructor(system: ActorSystem, options: ActorCalcOptions) {
+    this.#system = system;
+    this.#batchSize = options.batchSize ?? 1_000;
+    this.#timeoutMs = options.timeoutMs ?? 600_000;
+    // A restarted calculator opens a new epoch; the source replays into it (from outside any actor,
+    // so a full source mailbox cannot deadlock the restarting actor).
+    this.epochs = new CalcEpochs((_path, epoch) => { void system.send(CALC_PATHS.source, { type: 'replay', payload: { epoch } }); });
+  }
+
+  /** Spawns `/calc` and its actors, downstream first so nothing is sent to an actor not yet there. */
+  static spawn(system: ActorSystem, options: ActorCalcOptions): ActorCalcGraph {
+    const graph = new ActorCalcGraph(system, options);
+    const mailbox = { capacity: options.mailboxCapacity ?? 256, policy: 'block' as const };
+    const { epochs } = graph;
+    system.spawnSupervisor(CALC_PATHS.supervisor, { strategy: 'one-for-one', intensity: { maxRestarts: 10, withinMs: 60_000 }, backoff: { minMs: 10, maxMs: 1_000, jitter: 0.2 } });
+    system.spawn(CALC_PATHS.dataplane, dataplaneLogic, { mailbox, input: { sink: options.sink, startupConfig: options.startupConfig ?? {}, epochs } });
+    const stages: [string, StageDefinition][] = [
+      [CALC_PATHS.sequencer, sequencerStage],
+      [CALC_PATHS.config, configStage(options.hostname)],
+      [CALC_PATHS.resolver, resolverStage],
+      [CALC_PATHS.members, membersStage({ suppressOverlaps: options.suppressOverlaps ?? true })],
+      [CALC_PATHS.scanner, scannerStage],
+      [CALC_PATHS.arc, arcStage],
+    ];
+    // A message that crashed a calculator is dropped by its new epoch anyway; retrying it is pointless.
+    for (const [path, definition] of stages) system.spawn(path, stageLogic, { mailbox, maxMessageCrashes: 1, input: { path, definition, epochs } });
+    system.spawn(CALC_PATHS.source, sourceLogic, {
+      mailbox,
+      input: { hostname: options.hostname, epochs, onInvalid: options.onInvalid ?? (() => undefined), autoFlush: options.autoFlush ?? false },
+    });
+    return graph;
+  }
+
+  /** Raw `{ type, key, value }` records, in batches; resolves when the source has taken them all. */
+  async onRecords(records: readonly unknown[]): Promise<void> {
+    for (let start = 0; start < records.length; start += this.#batchSize) {
+      await this.#system.send(CALC_PATHS.source, { type: 'records', payload: records.slice(start, start + this.#batchSize) });
+    }
+  }
+
+  async onStatus(status: SyncStatus): Promise<void> {
+    await this.#system.send(CALC_PATHS.source, { type: 'status', payload: status });
+  }
+
+  /** Resolves once a flush has passed the whole graph and reached the dataplane connection. */
+  async flush(): Promise<void> {
+    await this.#system.ask(CALC_PATHS.source, { type: 'flush' }, this.#timeoutMs);
+  }
+
+  /** The dataplane view as the dataplane connection has sent it. */
+  async view(): Promise<DataplaneView> {
+    const answer = await this.#system.ask(CALC_PATHS.dataplane, { type: 'view' }, this.#timeoutMs);
+    return answer.payload as DataplaneView;
+  }
+}
