@@ -4,10 +4,11 @@
  * otherwise survive scavenges and get promoted, and measured throughput of an 8-actor chain is ~25%
  * lower with Node's default (see bench/runtime.ts). It has to be a startup flag: set at run time, V8
  * does not resize the young generation. Exit codes: 0 success, 1 the runtime failed (root supervisor gave up),
- * 2 usage error (bad option or value).
+ * 2 usage error (bad option or value), 3 unreadable input.
  */
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { CALC_FORMATS, CALC_WIRINGS, calcCommand } from './calc-command.js';
 import { runCommand } from './run-command.js';
 
 const EXIT_USAGE = 2;
@@ -27,7 +28,7 @@ export function createProgram(): Command {
     .description('A Kubernetes node agent built as a supervised actor runtime in one Node.js process.')
     .version(version)
     .exitOverride()
-    .addHelpText('after', '\nExit codes: 0 success, 1 runtime failure (the root supervisor gave up), 2 usage error.');
+    .addHelpText('after', '\nExit codes: 0 success, 1 runtime failure (the root supervisor gave up), 2 usage error,\n3 unreadable input (the message names the file).');
 
   program
     .command('run')
@@ -40,6 +41,18 @@ export function createProgram(): Command {
     .option('--crash <path...>', 'fault injection: the actor at PATH crashes on every message', [])
     .action(async (options: { clock: 'real' | 'simulated'; seed: number; records: number; intervalMs: number; crash: string[] }) => {
       process.exitCode = await runCommand({ ...options, out: process.stdout, err: process.stderr });
+    });
+  program
+    .command('calc')
+    .description('One shot: load a datastore of model KV records (a JSON array or JSON lines of\n' +
+      '{ type, key, value }), compute what Felix would send this host\'s dataplane, print it, exit.\n' +
+      'Invalid records are reported on stderr and treated as absent.')
+    .requiredOption('--datastore <path>', 'model KV file (JSON array or JSON lines); "file:PATH" also works')
+    .requiredOption('--hostname <name>', 'this node: its endpoints are the local ones')
+    .addOption(new Option('--format <format>', 'json: the dataplane view; jsonl: each ToDataplane message; proto: the framed stream a dataplane driver reads').choices(CALC_FORMATS).default('json'))
+    .addOption(new Option('--wiring <wiring>', 'the calculators as supervised actors, or wired by direct calls').choices(CALC_WIRINGS).default('actors'))
+    .action(async (options: { datastore: string; hostname: string; format: (typeof CALC_FORMATS)[number]; wiring: (typeof CALC_WIRINGS)[number] }) => {
+      process.exitCode = await calcCommand({ ...options, out: process.stdout, err: process.stderr });
     });
   return program;
 }
