@@ -2,9 +2,10 @@
  * `npm run bench -- <name> [--json]`. Each benchmark measures its baseline in the same run and prints
  * ratios; with `--json` the last line is `{ "bench", "figures", "ratios" }`.
  */
+import { benchCalc } from './calc.js';
 import { benchRuntime } from './runtime.js';
 
-const benches: Record<string, (args: string[]) => Promise<void>> = { runtime: benchRuntime };
+const benches: Record<string, (args: string[]) => Promise<void>> = { runtime: benchRuntime, calc: benchCalc };
 const [name = 'runtime', ...rest] = process.argv.slice(2);
 const bench = benches[name];
 if (bench === undefined) {

@@ -52,8 +52,10 @@ export function parseSelector(text: string): Selector {
 /**
  * Parses through a bounded cache: the same selector text recurs across validation, the rule scanner
  * and many policies, and a Selector is immutable. Emptied whole when full (cheap, rare, bounded).
+ * The bound is above the selector count of the largest clusters we measure (100,000 isolated
+ * namespaces have 100,000 distinct policy selectors): a cache emptied mid-snapshot parses everything twice.
  */
-const CACHE_LIMIT = 50_000;
+const CACHE_LIMIT = 250_000;
 const cache = new Map<string, Selector>();
 
 export function parseSelectorCached(text: string): Selector {
