@@ -19,7 +19,6 @@ export const ASSUME_NEEDED_ON_EVERY_NODE = 'AssumeNeededOnEveryNode';
 interface HeldPolicy {
   readonly key: KeyOf<'Policy'>;
   readonly value: ValueOf<'Policy'>;
-  readonly json: string;
 }
 
 export interface ActiveRulesOutputs {
@@ -97,10 +96,10 @@ export class ActiveRulesCalculator {
       this.#publish(id, key);
       return;
     }
-    const json = JSON.stringify(value);
-    if (held?.json === json) return;
+    // Compared only when the key is known: a snapshot's first sight of each policy pays nothing.
+    if (held !== undefined && JSON.stringify(held.value) === JSON.stringify(value)) return;
     const sentBefore = this.#activeSent.has(id);
-    this.#policies.set(id, { key, value, json });
+    this.#policies.set(id, { key, value });
     this.#index.updateSelector(id, parseSelectorCached(value.selector));
     // Already active before this update: its rules may have changed, so it is sent again.
     this.#publish(id, key, sentBefore);

@@ -34,7 +34,8 @@ function policyMeta(update: ModelUpdateOf<'Policy'>): PolicyMeta | undefined {
   };
 }
 
-const sameMeta = (a: PolicyMeta | undefined, b: PolicyMeta | undefined): boolean => JSON.stringify(a) === JSON.stringify(b);
+const sameMeta = (a: PolicyMeta | undefined, b: PolicyMeta | undefined): boolean =>
+  a === undefined || b === undefined ? a === b : JSON.stringify(a) === JSON.stringify(b);
 
 export class PolicyResolver {
   readonly #emit: Emit<SequencerEvent>;

@@ -47,16 +47,17 @@ export function tokenize(selector: string): Token[] {
     if (at - start > MAX_LABEL_LENGTH) fail(start, `label longer than ${MAX_LABEL_LENGTH} characters`);
     return selector.slice(start, at);
   };
+  let start = 0;
+  const push = (kind: TokenKind, value = '') => tokens.push({ kind, value, position: start });
   for (;;) {
     skipSpace();
-    const start = at;
+    start = at;
     const char = selector[at];
     if (char === undefined) {
       tokens.push({ kind: 'eof', value: '', position: at });
       return tokens;
     }
     const previous = tokens.at(-1)?.kind;
-    const push = (kind: TokenKind, value = '') => tokens.push({ kind, value, position: start });
     if (SINGLE[char] !== undefined) {
       at += 1;
       push(SINGLE[char]!);
