@@ -10,8 +10,11 @@ import type { InvalidRecord } from '../actors/calc/model/validate.js';
 import { FrameSink, StateSink } from '../actors/calc/output/dataplane-connection.js';
 import type { DataplaneSink } from '../actors/calc/output/dataplane-connection.js';
 import type { DataplaneView } from '../actors/calc/output/dataplane-state.js';
+import { FileDatastore, describeDatastore } from '../adapters/datastore/file-datastore.js';
+import { NodeFileSystem } from '../adapters/datastore/file-system.js';
 import { DatastoreError, ModelFileSource } from '../adapters/datastore/model-file.js';
-import type { ModelSource } from '../adapters/datastore/model-file.js';
+import type { ModelLoad, ModelSource } from '../adapters/datastore/model-file.js';
+import { realClock } from '../runtime/clock.js';
 import type { ToDataplane } from '../protocol/dataplane/messages.js';
 import { ActorSystem } from '../runtime/system.js';
 import type { SystemFailure } from '../runtime/system.js';
@@ -74,8 +77,37 @@ async function runActors(records: readonly unknown[], options: CalcOptions, sink
   }
 }
 
+/**
+ * Kubernetes and Calico YAML (a file or a directory tree) load through the file datastore, as
+ * `troupe run` reads them; a JSON or JSON-lines file of model records is taken as the syncer's
+ * output itself, record for record.
+ */
+class YamlTreeSource implements ModelSource {
+  constructor(readonly name: string, private readonly onProblem: (message: string) => void) {}
+  async load(): Promise<ModelLoad> {
+    const records: unknown[] = [];
+    const datastore = new FileDatastore(this.name, { fs: new NodeFileSystem(), clock: realClock });
+    await datastore.start({ onUpdates: (updates) => records.push(...updates), onStatus: () => undefined, onProblem: this.onProblem });
+    datastore.stop();
+    return { records, problems: [] };
+  }
+}
+
+async function chooseSource(path: string, err: NodeJS.WritableStream): Promise<ModelSource> {
+  const modelFile = new ModelFileSource(path);
+  if (await describeDatastore(path) !== 'model-records') return new YamlTreeSource(path, (message) => err.write(`troupe calc: ${message}\n`));
+  return modelFile;
+}
+
 export async function calcCommand(options: CalcOptions): Promise<number> {
-  const source = options.source ?? new ModelFileSource(options.datastore.replace(/^file:/, ''));
+  let source: ModelSource;
+  try {
+    source = options.source ?? await chooseSource(options.datastore.replace(/^file:/, ''), options.err);
+  } catch (error) {
+    if (!(error instanceof DatastoreError)) throw error;
+    options.err.write(`troupe calc: ${error.message}\n`);
+    return EXIT_UNREADABLE;
+  }
   let records: readonly unknown[];
   try {
     const loaded = await source.load();

@@ -78,3 +78,26 @@ describe('the troupe calc process', () => {
     expect(result.stderr).toContain('xml');
   });
 });
+
+describe('troupe calc on Kubernetes and Calico YAML', () => {
+  it('reads the example cluster directory; both wirings agree', async () => {
+    const run = (wiring: 'fused' | 'actors') => calc({ datastore: 'examples/cluster', hostname: 'node-1', wiring, source: undefined });
+    const [actors, fused] = [await run('actors'), await run('fused')];
+    expect(actors.code).toBe(0);
+    expect(actors.stderr).toBe('');
+    expect(actors.stdout.toString()).toBe(fused.stdout.toString());
+    const view = JSON.parse(actors.stdout.toString()) as { activePolicies: string[]; endpoints: Record<string, unknown> };
+    expect(view.activePolicies).toContain('KubernetesNetworkPolicy/bank/ledger-lockdown');
+    expect(view.activePolicies).toContain('GlobalNetworkPolicy/security.baseline');
+    expect(Object.keys(view.endpoints)).toHaveLength(10); // the pods on node-1
+  });
+
+  it('reports a bad document in a YAML tree and still computes the rest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'troupe-yaml-'));
+    writeFileSync(join(dir, 'a.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: n}\nspec: {nodeName: node-1}\nstatus: {podIP: 10.0.0.1}\n---\napiVersion: projectcalico.org/v3\nkind: Tier\nmetadata: {name: t}\nspec: {order: high}\n');
+    const { code, stdout, stderr } = await calc({ datastore: dir, hostname: 'node-1', source: undefined });
+    expect(code).toBe(0);
+    expect(stderr).toContain(`${join(dir, 'a.yaml')}:7: document 1 Tier t: spec.order must be a number (left out)`);
+    expect(Object.keys((JSON.parse(stdout.toString()) as { endpoints: object }).endpoints)).toEqual(['k8s/n/p/eth0']);
+  });
+});

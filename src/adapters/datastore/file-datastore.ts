@@ -9,6 +9,7 @@
  * its object (a namespace with only its name label, a service account without labels). The
  * built-in tiers and the default-allow profile are always there.
  */
+import { readFile, stat } from 'node:fs/promises';
 import type { SyncStatus } from '../../actors/calc/graph/events.js';
 import type { Clock, TimerId } from '../../runtime/clock.js';
 import { builtinRecords } from './convert/calico-resources.js';
@@ -17,6 +18,23 @@ import type { ModelRecord } from './convert/resource.js';
 import { describeProblem, readFileContents } from './file-documents.js';
 import type { FileSystemPort } from './file-system.js';
 import { DatastoreError } from './model-file.js';
+
+/**
+ * What a datastore path holds: a directory or YAML of Kubernetes/Calico objects, or a JSON / JSON-lines
+ * file of model records (the syncer's own output). Rejects with `DatastoreError` when it cannot be read.
+ */
+export async function describeDatastore(path: string): Promise<'objects' | 'model-records'> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new DatastoreError('DATASTORE_ERR_READ', path, `cannot read: ${reason}`, { cause: error });
+  }
+  if (info.isDirectory() || /\.ya?ml$/i.test(path)) return 'objects';
+  const head = await readFile(path, 'utf8').then((text) => text.slice(0, 4096));
+  return /"apiVersion"\s*:/.test(head) ? 'objects' : 'model-records';
+}
 
 export interface DatastoreSink {
   /** Changed records (`value: null` deletes), in one batch with its revision. */
