@@ -93,16 +93,23 @@ class YamlTreeSource implements ModelSource {
   }
 }
 
-async function chooseSource(path: string, err: NodeJS.WritableStream): Promise<ModelSource> {
-  const modelFile = new ModelFileSource(path);
-  if (await describeDatastore(path) !== 'model-records') return new YamlTreeSource(path, (message) => err.write(`troupe calc: ${message}\n`));
-  return modelFile;
+async function chooseSource(path: string, onProblem: (message: string) => void): Promise<ModelSource> {
+  if (await describeDatastore(path) !== 'model-records') return new YamlTreeSource(path, onProblem);
+  return new ModelFileSource(path);
+}
+
+/** Every record a datastore path holds (`file:` prefix allowed); problems are reported, not fatal. */
+export async function loadDatastoreRecords(datastore: string, onProblem: (message: string) => void): Promise<readonly unknown[]> {
+  const source = await chooseSource(datastore.replace(/^file:/, ''), onProblem);
+  const loaded = await source.load();
+  for (const problem of loaded.problems) onProblem(problem);
+  return loaded.records;
 }
 
 export async function calcCommand(options: CalcOptions): Promise<number> {
   let source: ModelSource;
   try {
-    source = options.source ?? await chooseSource(options.datastore.replace(/^file:/, ''), options.err);
+    source = options.source ?? await chooseSource(options.datastore.replace(/^file:/, ''), (message) => options.err.write(`troupe calc: ${message}\n`));
   } catch (error) {
     if (!(error instanceof DatastoreError)) throw error;
     options.err.write(`troupe calc: ${error.message}\n`);

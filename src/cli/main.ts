@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CALC_FORMATS, CALC_WIRINGS, calcCommand } from './calc-command.js';
 import { runCommand } from './run-command.js';
+import { traceCommand } from './trace-command.js';
 
 const EXIT_USAGE = 2;
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -53,6 +54,21 @@ export function createProgram(): Command {
     .addOption(new Option('--wiring <wiring>', 'the calculators as supervised actors, or wired by direct calls').choices(CALC_WIRINGS).default('actors'))
     .action(async (options: { datastore: string; hostname: string; format: (typeof CALC_FORMATS)[number]; wiring: (typeof CALC_WIRINGS)[number] }) => {
       process.exitCode = await calcCommand({ ...options, out: process.stdout, err: process.stderr });
+    });
+  program
+    .command('trace')
+    .description('The policy verdict for a flow as the dataplane would decide it: the source\'s egress and the\n' +
+      'destination\'s ingress, each with the tier, policy and rule (or profile) that decided. Evaluates\n' +
+      'the whole cluster (every endpoint counted as local).')
+    .requiredOption('--datastore <path>', 'Kubernetes/Calico YAML (file or directory) or a model KV file')
+    .option('--from <end>', 'namespace/pod or an IP address')
+    .option('--to <end>', 'namespace/pod or an IP address')
+    .option('--port <n>', 'destination port', positiveInteger('--port'))
+    .option('--protocol <name>', 'TCP, UDP, SCTP, ICMP, ICMPv6 or UDPLite', 'TCP')
+    .option('--queries <file>', 'a JSON array of {from, to, port, protocol}; prints an array of results in order')
+    .addOption(new Option('--format <format>', 'human-readable lines or JSON').choices(['text', 'json']).default('text'))
+    .action(async (options: { datastore: string; from?: string; to?: string; port?: number; protocol?: string; queries?: string; format: 'text' | 'json' }) => {
+      process.exitCode = await traceCommand({ ...options, out: process.stdout, err: process.stderr });
     });
   return program;
 }

@@ -24,14 +24,20 @@ const ROUTES: Record<Exclude<ModelUpdate['type'], 'WorkloadEndpoint' | 'HostEndp
   NetworkSet: ['members'],
 };
 
+/**
+ * The hostname that makes every endpoint local: the cluster view `troupe trace` evaluates (no Kubernetes
+ * node can be called `*`).
+ */
+export const ALL_HOSTS = '*';
+
 export function isLocal(update: ModelUpdate, hostname: string): boolean {
-  return (update.type === 'WorkloadEndpoint' || update.type === 'HostEndpoint') && update.key.hostname === hostname;
+  return (update.type === 'WorkloadEndpoint' || update.type === 'HostEndpoint') && (update.key.hostname === hostname || hostname === ALL_HOSTS);
 }
 
 /** The stages that hear `update`, in the order Felix's dispatcher calls them. */
 export function routeUpdate(update: ModelUpdate, hostname: string): readonly Stage[] {
   if (update.type === 'WorkloadEndpoint' || update.type === 'HostEndpoint') {
-    return update.key.hostname === hostname ? LOCAL_ENDPOINT : REMOTE_ENDPOINT;
+    return update.key.hostname === hostname || hostname === ALL_HOSTS ? LOCAL_ENDPOINT : REMOTE_ENDPOINT;
   }
   return ROUTES[update.type];
 }
