@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CALC_FORMATS, CALC_WIRINGS, calcCommand } from './calc-command.js';
+import { demoCommand } from './demo-command.js';
 import { runCommand } from './run-command.js';
 import { traceCommand } from './trace-command.js';
 
@@ -33,15 +34,27 @@ export function createProgram(): Command {
 
   program
     .command('run')
-    .description('Run the agent. Until the calculation pipeline lands, this runs the demo pipeline\n' +
-      '(source -> parser -> counter -> printer under a supervisor) and narrates what the runtime does.')
+    .description('Run the agent: read the datastore, compute this node\'s dataplane state (Felix\'s calculation\n' +
+      'graph as supervised actors), stream it to the dataplane and follow changes until SIGTERM.\n' +
+      'With no options: the embedded example cluster (examples/cluster), as node-1.')
+    .option('--datastore <spec>', 'file:PATH (Kubernetes/Calico YAML or model KVs, a file or a directory); k8s is not available yet')
+    .option('--hostname <name>', 'this node (default: node-1 for the example cluster, else $NODENAME or the host name)')
+    .option('--dataplane <spec>', 'stdout (JSON lines) | file:PATH (Felix frames, appended) | driver:COMMAND (fd 3/fd 4) | none', 'none')
+    .action(async (options: { datastore?: string; hostname?: string; dataplane: string }) => {
+      process.exitCode = await runCommand({ ...options, out: process.stdout, err: process.stderr });
+    });
+
+  program
+    .command('demo')
+    .description('The runtime at work: a demo pipeline (source -> parser -> counter -> printer under a\n' +
+      'supervisor) that narrates a poison record, restarts with backoff and a clean shutdown.')
     .addOption(new Option('--clock <kind>', 'real time, or deterministic simulated time').choices(['real', 'simulated']).default('real'))
     .option('--seed <n>', 'seed for scheduling choices and restart jitter', positiveInteger('--seed'), 1)
     .option('--records <n>', 'records the demo source produces', positiveInteger('--records'), 12)
     .option('--interval-ms <n>', 'milliseconds between records', positiveInteger('--interval-ms'), 200)
     .option('--crash <path...>', 'fault injection: the actor at PATH crashes on every message', [])
     .action(async (options: { clock: 'real' | 'simulated'; seed: number; records: number; intervalMs: number; crash: string[] }) => {
-      process.exitCode = await runCommand({ ...options, out: process.stdout, err: process.stderr });
+      process.exitCode = await demoCommand({ ...options, out: process.stdout, err: process.stderr });
     });
   program
     .command('calc')

@@ -1,102 +1,133 @@
 /**
- * `troupe run`: the agent's main job. Until the calculation pipeline lands (issue 4), it runs the demo
- * pipeline (src/actors/demo) on the real clock or under deterministic simulation and narrates what
- * the runtime does: records flowing, a crash, restarts with backoff, a dead-lettered poison message.
- * Exit codes: 0 when the pipeline finished and stopped cleanly, 1 when the root supervisor gave up.
+ * `troupe run`: the agent. Reads a datastore (the embedded example cluster by default), runs the calc
+ * pipeline as supervised actors to InSync, prints a summary, then follows the datastore's changes and
+ * streams the dataplane messages to `--dataplane` until SIGTERM or SIGINT stops it gracefully.
+ * Exit codes: 0 stopped cleanly; 1 the runtime or the dataplane output failed; 2 usage error;
+ * 3 the datastore could not be read.
  */
-import { spawnDemoPipeline } from '../actors/demo/pipeline.js';
-import { realClock } from '../runtime/clock.js';
-import type { Clock } from '../runtime/clock.js';
-import type { RuntimeEvent } from '../runtime/events.js';
-import { createLogger } from '../runtime/logger.js';
-import { Simulation } from '../runtime/simulation.js';
+import { hostname as systemHostname } from 'node:os';
+import type { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { ActorCalcGraph } from '../actors/calc/actors/wiring.js';
+import type { SyncStatus } from '../actors/calc/graph/events.js';
+import { DataplaneOutputError, openDataplaneOutput } from '../adapters/dataplane/outputs.js';
+import type { DataplaneOutput } from '../adapters/dataplane/outputs.js';
+import { FileDatastore } from '../adapters/datastore/file-datastore.js';
+import { NodeFileSystem } from '../adapters/datastore/file-system.js';
+import type { FileSystemPort } from '../adapters/datastore/file-system.js';
+import { DatastoreError } from '../adapters/datastore/model-file.js';
+import type { ModelRecord } from '../adapters/datastore/convert/resource.js';
 import { ActorSystem } from '../runtime/system.js';
 import type { SystemFailure } from '../runtime/system.js';
 
+export const EMBEDDED_CLUSTER = fileURLToPath(new URL('../../examples/cluster', import.meta.url));
+export const EMBEDDED_HOSTNAME = 'node-1';
+
 export interface RunOptions {
-  readonly clock: 'real' | 'simulated';
-  readonly seed: number;
-  readonly records: number;
-  readonly intervalMs: number;
-  readonly crash: readonly string[];
+  readonly datastore?: string;
+  readonly hostname?: string;
+  readonly dataplane: string;
   readonly out: NodeJS.WritableStream;
   readonly err: NodeJS.WritableStream;
+  /** Stops the agent (tests); SIGINT and SIGTERM do too. */
+  readonly stop?: Promise<void>;
+  readonly fs?: FileSystemPort;
 }
 
-/**
- * The agent's root is strict (Erlang's advice for a top-level supervisor): restarts multiply down the
- * tree, so a subsystem that fails twice within a minute even after its own restarts ends the process.
- */
+const EXIT_FAILED = 1;
+const EXIT_USAGE = 2;
+const EXIT_UNREADABLE = 3;
+
+/** The strict root an agent wants: a subsystem failing twice within a minute ends the process. */
 const AGENT_ROOT = { intensity: { maxRestarts: 2, withinMs: 60_000 } };
 
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
-
-/** One line of narration per interesting runtime event; quiet about the routine ones. */
-export function narrate(event: RuntimeEvent): string | undefined {
-  switch (event.type) {
-    case 'actor.crashed':
-      return `${event.path} crashed${event.messageType === undefined ? '' : ` on ${event.messageType}`}: ${event.error.message}`;
-    case 'actor.restart-scheduled':
-      return `${event.path} restarts in ${event.delayMs} ms (restart ${event.restarts})`;
-    case 'actor.restarted':
-      return `${event.path} restarted`;
-    case 'actor.dead-lettered':
-      return `dead letter: ${event.messageType} to ${event.path} (${event.reason}${event.crashCount > 0 ? `, crashed it ${event.crashCount}×` : ''})`;
-    case 'supervisor.gave-up':
-      return `${event.path} gave up: ${event.error.message}`;
-    case 'actor.stopped':
-      return event.path.startsWith('/demo') ? `${event.path} stopped (${event.reason})` : undefined;
-    default:
-      return undefined;
-  }
+function signalled(): { promise: Promise<string>; dispose: () => void } {
+  let resolve!: (name: string) => void;
+  const promise = new Promise<string>((done) => { resolve = done; });
+  const onInt = () => resolve('SIGINT');
+  const onTerm = () => resolve('SIGTERM');
+  process.once('SIGINT', onInt);
+  process.once('SIGTERM', onTerm);
+  return { promise, dispose: () => { process.off('SIGINT', onInt); process.off('SIGTERM', onTerm); } };
 }
 
 export async function runCommand(options: RunOptions): Promise<number> {
-  const startedAt = options.clock === 'real' ? realClock.now() : 0;
-  let clock: Clock = realClock;
-  const line = (text: string) => {
-    const elapsed = Math.round(clock.now() - startedAt);
-    options.out.write(`[${String(elapsed).padStart(6)} ms] ${text}\n`);
-  };
-  const simulation = options.clock === 'simulated' ? new Simulation({ seed: options.seed, root: AGENT_ROOT }) : undefined;
-  let failed: ((failure: SystemFailure) => void) | undefined;
-  const failure = new Promise<SystemFailure>((resolve) => { failed = resolve; });
-  const system = simulation?.system ?? new ActorSystem({ seed: options.seed, root: AGENT_ROOT, onFatal: (reason) => failed!(reason) });
-  clock = system.clock;
-  const logger = createLogger(clock, options.err);
-
-  let finish!: () => void;
-  const finished = new Promise<void>((resolve) => { finish = resolve; });
-  system.events.subscribe((event) => {
-    const text = narrate(event);
-    if (text !== undefined) line(text);
-    if (event.type === 'actor.stopped' && event.path === '/demo/printer') finish();
+  const embedded = options.datastore === undefined;
+  const spec = options.datastore ?? `file:${EMBEDDED_CLUSTER}`;
+  if (spec === 'k8s') {
+    options.err.write('troupe run: --datastore k8s is not available yet in this build; use file:PATH\n');
+    return EXIT_USAGE;
+  }
+  const root = spec.replace(/^file:/, '');
+  const hostname = options.hostname ?? (embedded ? EMBEDDED_HOSTNAME : process.env['NODENAME'] ?? systemHostname());
+  let output: DataplaneOutput;
+  try {
+    output = openDataplaneOutput(options.dataplane, options.out as Writable);
+  } catch (error) {
+    if (!(error instanceof DataplaneOutputError)) throw error;
+    options.err.write(`troupe run: ${error.message}\n`);
+    return EXIT_USAGE;
+  }
+  let fatal: SystemFailure | undefined;
+  const system = new ActorSystem({ root: AGENT_ROOT, onFatal: (failure) => { fatal = failure; } });
+  const startedAt = system.clock.now();
+  const line = (text: string) => options.out.write(`troupe: ${text}\n`);
+  const problem = (text: string) => options.err.write(`troupe: ${text}\n`);
+  const graph = ActorCalcGraph.spawn(system, {
+    hostname,
+    sink: output.sink,
+    autoFlush: true,
+    onInvalid: (invalid) => problem(`invalid ${invalid.type} ${JSON.stringify(invalid.key)}: ${invalid.reason} (treated as absent)`),
   });
-  line(`troupe demo pipeline: ${options.records} records every ${options.intervalMs} ms, ${options.clock} clock, seed ${options.seed}`);
-  spawnDemoPipeline(system, { records: options.records, intervalMs: options.intervalMs, write: line });
-  for (const path of options.crash) system.faults.crashAlways(path);
-
-  let outcome: SystemFailure | 'finished';
-  if (simulation !== undefined) {
-    await simulation.runUntilIdle();
-    outcome = simulation.failure ?? 'finished';
-  } else {
-    const stop = () => finish();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    outcome = await Promise.race([finished.then(() => 'finished' as const), failure]);
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-  }
-  if (outcome !== 'finished') {
-    logger.fatal({ actor: outcome.actor, error: outcome.error }, outcome.message);
+  const datastore = new FileDatastore(root, { fs: options.fs ?? new NodeFileSystem(), clock: system.clock });
+  let inSync = false;
+  let feeding: Promise<void> = Promise.resolve();
+  const feed = (step: () => Promise<void>) => { feeding = feeding.then(step); };
+  const sink = {
+    onUpdates: (updates: readonly ModelRecord[], revision: number) => feed(async () => {
+      await graph.onRecords(updates);
+      if (inSync) line(`revision ${revision}: ${updates.length} changed record${updates.length === 1 ? '' : 's'}`);
+    }),
+    onStatus: (status: SyncStatus) => feed(() => graph.onStatus(status)),
+    onProblem: problem,
+  };
+  const signals = signalled();
+  try {
+    try {
+      await datastore.start(sink);
+    } catch (error) {
+      if (!(error instanceof DatastoreError)) throw error;
+      problem(error.message);
+      return EXIT_UNREADABLE;
+    }
+    await feeding;
+    const flushed = await graph.flush();
+    inSync = true;
+    const view = await graph.view();
+    const members = Object.values(view.ipSets).reduce((sum, set) => sum + set.members.length, 0);
+    line(`in sync after ${Math.round(system.clock.now() - startedAt)} ms on ${hostname}: ${Object.keys(view.endpoints).length} local endpoints, ` +
+      `${view.activePolicies.length} active policies, ${view.activeProfiles.length} profiles, ${Object.keys(view.ipSets).length} IP sets (${members} members)`);
+    line(`dataplane: ${flushed.sent} messages, ${output.description}`);
+    line(`watching ${root} for changes; SIGTERM or Ctrl-C stops`);
+    const stopped = await Promise.race([
+      signals.promise.then((name) => `stopped by ${name}`),
+      (options.stop ?? new Promise<never>(() => undefined)).then(() => 'stopped'),
+      system.failure.then((failure) => { throw new Error(failure.message); }),
+      output.failed.then((error) => { throw error; }),
+    ]);
+    datastore.stop();
+    await feeding;
+    const final = await graph.flush();
+    await system.shutdown();
+    await output.close();
+    line(`${stopped} after ${final.sent} dataplane messages${output.received() > 0 ? ` (${output.received()} replies from the driver)` : ''}`);
+    return 0;
+  } catch (error) {
+    problem(fatal?.message ?? (error as Error).message);
+    datastore.stop();
+    await output.close().catch(() => undefined);
     return EXIT_FAILED;
+  } finally {
+    signals.dispose();
   }
-  const shutdown = system.shutdown();
-  if (simulation !== undefined) await simulation.runUntilIdle();
-  await shutdown;
-  const processed = system.actors().reduce((sum, actor) => sum + actor.mailbox.processed, 0);
-  line(`stopped cleanly: ${processed} messages processed, ${system.deadLetters.total} dead letters`);
-  return EXIT_OK;
 }

@@ -17,13 +17,13 @@ describe('the troupe process', () => {
   });
 
   it('rejects a bad option value with exit code 2 and a message naming it', () => {
-    const { code, stderr } = troupe('run', '--records', 'many');
+    const { code, stderr } = troupe('demo', '--records', 'many');
     expect(code).toBe(2);
     expect(stderr).toContain('--records must be a non-negative integer, got "many"');
   });
 
   it('exits non-zero when the root supervisor gives up, saying which actor failed and why', () => {
-    const { code, stderr } = troupe('run', '--clock', 'simulated', '--crash', '/demo/counter');
+    const { code, stderr } = troupe('demo', '--clock', 'simulated', '--crash', '/demo/counter');
     expect(code).toBe(1);
     const fatal = stderr.trim().split('\n').filter((line) => line.startsWith('{'));
     expect(fatal).toHaveLength(1);
@@ -31,7 +31,7 @@ describe('the troupe process', () => {
   });
 
   it('runs the demo to completion on the real clock and exits 0', () => {
-    const { code, stdout } = troupe('run', '--records', '8', '--interval-ms', '5');
+    const { code, stdout } = troupe('demo', '--records', '8', '--interval-ms', '5');
     expect(code).toBe(0);
     expect(stdout).toContain('stopped cleanly');
   });

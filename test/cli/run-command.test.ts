@@ -1,39 +1,97 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runCommand } from '../../src/cli/run-command.js';
+import { MemoryFileSystem } from '../../src/adapters/datastore/file-system.js';
+import { DataplaneState } from '../../src/actors/calc/output/dataplane-state.js';
+import { EMBEDDED_CLUSTER, runCommand } from '../../src/cli/run-command.js';
+import { FrameDecoder } from '../../src/protocol/dataplane/codec.js';
+import type { ToDataplanePayload } from '../../src/protocol/dataplane/messages.js';
+import { calcCommand } from '../../src/cli/calc-command.js';
 
-async function run(extra: Partial<Parameters<typeof runCommand>[0]> = {}) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const chunks = { out: '', err: '' };
-  out.on('data', (chunk: Buffer) => { chunks.out += chunk.toString(); });
-  err.on('data', (chunk: Buffer) => { chunks.err += chunk.toString(); });
-  const code = await runCommand({ clock: 'simulated', seed: 1, records: 12, intervalMs: 200, crash: [], out, err, ...extra });
-  return { code, ...chunks };
+/** A stream whose text a test can wait on (no sleeping: it resolves when the line arrives). */
+function watchedStream() {
+  const stream = new PassThrough();
+  let text = '';
+  const waiters: { pattern: RegExp; resolve: () => void }[] = [];
+  stream.on('data', (chunk: Buffer) => {
+    text += chunk.toString();
+    for (const waiter of [...waiters]) if (waiter.pattern.test(text)) { waiters.splice(waiters.indexOf(waiter), 1); waiter.resolve(); }
+  });
+  return {
+    stream,
+    text: () => text,
+    waitFor: (pattern: RegExp) => new Promise<void>((resolve) => { if (pattern.test(text)) resolve(); else waiters.push({ pattern, resolve }); }),
+  };
 }
 
-describe('troupe run (demo pipeline, simulated clock)', () => {
-  it('runs the pipeline to the end, narrating the poison record, and exits 0', async () => {
-    const { code, out } = await run();
-    expect(code).toBe(0);
-    expect(out).toContain('/demo/parser crashed on raw: malformed record "garbage without an equals sign"');
-    expect(out).toContain('dead letter: raw to /demo/parser (poison, crashed it 3×)');
-    // Every record but the poison one is summed: eth1 1+4+10, lo 2+5+8+11, eth0 3+6+9+12 (×10).
-    expect(out).toContain('end of input; totals {"eth1":150,"lo":260,"eth0":300}');
-    expect(out).toMatch(/stopped cleanly: \d+ messages processed, 1 dead letters/);
+function exampleOnMemoryFs(): MemoryFileSystem {
+  const fs = new MemoryFileSystem();
+  for (const name of readdirSync(EMBEDDED_CLUSTER)) fs.files.set(`/cluster/${name}`, readFileSync(join(EMBEDDED_CLUSTER, name), 'utf8'));
+  return fs;
+}
+
+const newPod = 'apiVersion: v1\nkind: Pod\nmetadata: {name: late, namespace: shop, labels: {app: cart}}\nspec: {nodeName: node-1, containers: [{name: m, ports: [{name: http, containerPort: 8081}]}]}\nstatus: {podIP: 10.244.1.99}\n';
+
+describe('troupe run', () => {
+  it('reaches InSync on the example cluster, follows a change live, and appends frames that replay to the calc view', async () => {
+    const out = watchedStream();
+    const err = watchedStream();
+    const fs = exampleOnMemoryFs();
+    const file = join(mkdtempSync(join(tmpdir(), 'troupe-run-')), 'dataplane.bin');
+    let stop!: () => void;
+    const running = runCommand({ datastore: 'file:/cluster', hostname: 'node-1', dataplane: `file:${file}`, out: out.stream, err: err.stream, fs, stop: new Promise((resolve) => { stop = resolve; }) });
+    await out.waitFor(/watching \/cluster for changes/);
+    expect(out.text()).toMatch(/in sync after \d+ ms on node-1: 10 local endpoints, 8 active policies, 7 profiles, 9 IP sets \(26 members\)/);
+    fs.write('/cluster/late.yaml', newPod);
+    await out.waitFor(/revision 2: 1 changed record/);
+    stop();
+    expect(await running).toBe(0);
+    expect(out.text()).toMatch(/stopped after \d+ dataplane messages/);
+    expect(err.text()).toBe('');
+
+    // Replaying the file gives what `troupe calc` computes for the changed files.
+    const replayed = new DataplaneState();
+    for (const message of new FrameDecoder('to-dataplane').push(readFileSync(file))) replayed.apply(message as unknown as ToDataplanePayload);
+    const calcOut = watchedStream();
+    // The memory tree is what the agent saw; write it out for calc.
+    const dir = mkdtempSync(join(tmpdir(), 'troupe-run-calc-'));
+    for (const [path, text] of fs.files) writeFileSync(join(dir, path.split('/').at(-1)!), text);
+    expect(await calcCommand({ datastore: dir, hostname: 'node-1', format: 'json', wiring: 'fused', out: calcOut.stream, err: new PassThrough() })).toBe(0);
+    const expected = JSON.parse(calcOut.text()) as { endpoints: Record<string, unknown>; ipSets: Record<string, { type: string; members: string[] }> };
+    expect(Object.keys(expected.endpoints)).toContain('k8s/shop/late/eth0');
+    // The wire carries IP set ids, types and members; the selector text is troupe's own annotation.
+    const membersOnly = (view: { ipSets: Record<string, { type: string; members: string[] }> }) => ({ ...view, ipSets: Object.fromEntries(Object.entries(view.ipSets).map(([id, set]) => [id, { type: set.type, members: set.members }])) });
+    expect(membersOnly(JSON.parse(JSON.stringify(replayed.view())) as typeof expected)).toEqual(membersOnly(expected));
   });
 
-  it('prints the same run for the same seed', async () => {
-    expect((await run({ seed: 5 })).out).toBe((await run({ seed: 5 })).out);
+  it('refuses an unknown --dataplane and an unreadable datastore with their exit codes', async () => {
+    const err = watchedStream();
+    expect(await runCommand({ dataplane: 'carrier-pigeon', out: new PassThrough(), err: err.stream })).toBe(2);
+    expect(err.text()).toContain('--dataplane "carrier-pigeon": expected stdout, file:PATH, driver:COMMAND or none');
+    expect(await runCommand({ datastore: 'file:/nonexistent', dataplane: 'none', out: new PassThrough(), err: err.stream })).toBe(3);
+    expect(err.text()).toContain('/nonexistent: cannot read: no such file or directory');
   });
 
-  it('exits 1 with one fatal log line naming the failed actor when the root gives up', async () => {
-    const { code, err } = await run({ crash: ['/demo/parser'] });
-    expect(code).toBe(1);
-    const lines = err.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    const entry = JSON.parse(lines[0]!) as { level: number; actor: string; msg: string };
-    expect(entry).toMatchObject({ level: 60, actor: '/demo/parser' });
-    expect(entry.msg).toMatch(/^root supervisor \/ gave up after 2 restarts in 60000 ms: actor \/demo\/parser failed: InjectedFaultError/);
+  it('as a process: streams to a driver on fd 3, reads its replies on fd 4, and stops cleanly on SIGTERM', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'run', '--dataplane', `driver:${process.execPath} examples/driver/log-driver.mjs`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const seen = (pattern: RegExp) => new Promise<void>((resolve) => {
+      const check = () => { if (pattern.test(stdout)) resolve(); };
+      child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); check(); });
+      check();
+    });
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    await Promise.all([seen(/driver: in sync after 37 messages/), seen(/watching .* for changes/)]);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(stdout).toMatch(/dataplane: 37 messages, dataplane driver/);
+    expect(stdout).toContain('driver: stream closed; exiting');
+    expect(stdout).toMatch(/stopped by SIGTERM after 37 dataplane messages \(1 replies from the driver\)/);
+    expect(stderr.replace(/npm warn.*\n/g, '')).toBe('');
   });
 });

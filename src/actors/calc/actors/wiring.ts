@@ -100,8 +100,9 @@ export class ActorCalcGraph {
   }
 
   /** Resolves once a flush has passed the whole graph and reached the dataplane connection. */
-  async flush(): Promise<void> {
-    await this.#system.ask(CALC_PATHS.source, { type: 'flush' }, this.#timeoutMs);
+  async flush(): Promise<{ readonly sent: number; readonly inSync: boolean }> {
+    const answer = await this.#system.ask(CALC_PATHS.source, { type: 'flush' }, this.#timeoutMs);
+    return answer.payload as { sent: number; inSync: boolean };
   }
 
   /** The dataplane view as the dataplane connection has sent it. */

@@ -33,7 +33,7 @@ export function actorGraph(sim: Simulation, invalid: InvalidRecord[] = [], optio
     sink,
     onRecords: (records) => settle(sim, graph.onRecords(records)),
     onStatus: (status) => settle(sim, graph.onStatus(status)),
-    flush: () => settle(sim, graph.flush()),
+    flush: () => settle(sim, graph.flush()).then(() => undefined),
     view: () => settle(sim, graph.view()),
   };
 }
