@@ -3,21 +3,16 @@
  * a cluster. It loads everything (status ResyncInProgress → InSync), then watches and, after each
  * burst of changes (debounced on the clock), sends only the records that changed — new or changed
  * keys, and deletions for keys no file provides any more — each batch with the next revision.
- *
- * Like a live cluster, every namespace and service account that an endpoint names exists: a
- * `kns.<ns>` or `ksa.<ns>.<sa>` profile no file provides is made as the API server would have made
- * its object (a namespace with only its name label, a service account without labels). The
- * built-in tiers and the default-allow profile are always there.
+ * Implied namespace and service-account profiles and the built-ins: record-snapshot.ts.
  */
 import { readFile, stat } from 'node:fs/promises';
 import type { SyncStatus } from '../../actors/calc/graph/events.js';
 import type { Clock, TimerId } from '../../runtime/clock.js';
-import { builtinRecords } from './convert/calico-resources.js';
-import { convertNamespace, serviceAccountProfile } from './convert/k8s-workloads.js';
 import type { ModelRecord } from './convert/resource.js';
 import { describeProblem, readFileContents } from './file-documents.js';
 import type { FileSystemPort } from './file-system.js';
 import { DatastoreError } from './model-file.js';
+import { RecordSnapshot } from './record-snapshot.js';
 
 /**
  * What a datastore path holds: a directory or YAML of Kubernetes/Calico objects, or a JSON / JSON-lines
@@ -51,36 +46,13 @@ export interface FileDatastoreOptions {
   readonly debounceMs?: number;
 }
 
-const recordKey = (record: ModelRecord): string => `${record.type}:${JSON.stringify(record.key)}`;
-
-/** Profiles of namespaces and service accounts that endpoints name but no file provides. */
-function impliedProfiles(records: ReadonlyMap<string, ModelRecord>): ModelRecord[] {
-  const provided = new Set<string>();
-  const named = new Set<string>();
-  for (const record of records.values()) {
-    if (record.type === 'ProfileRules') provided.add(String(record.key['name']));
-    if (record.type === 'WorkloadEndpoint' || record.type === 'NetworkSet') {
-      for (const profile of ((record.value as { profileIds?: string[] } | null)?.profileIds ?? [])) named.add(profile);
-    }
-  }
-  const implied: ModelRecord[] = [];
-  for (const profile of [...named].sort()) {
-    if (provided.has(profile)) continue;
-    const namespace = /^kns\.(.+)$/.exec(profile)?.[1];
-    if (namespace !== undefined) implied.push(...convertNamespace({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }));
-    const account = /^ksa\.([^.]+)\.(.+)$/.exec(profile);
-    if (account !== null) implied.push(...serviceAccountProfile(account[1]!, account[2]!, {}));
-  }
-  return implied;
-}
-
 export class FileDatastore {
   readonly root: string;
   readonly #fs: FileSystemPort;
   readonly #clock: Clock;
   readonly #debounceMs: number;
-  readonly #files = new Map<string, ModelRecord[]>();
-  #current = new Map<string, ModelRecord>();
+  readonly #snapshot = new RecordSnapshot();
+  readonly #files = new Set<string>();
   #revision = 0;
   #sink: DatastoreSink | undefined;
   #stopWatching: (() => void) | undefined;
@@ -153,7 +125,11 @@ export class FileDatastore {
       return;
     }
     const present = new Set(files);
-    for (const file of [...this.#files.keys()]) if (!present.has(file)) this.#files.delete(file);
+    for (const file of [...this.#files]) {
+      if (present.has(file)) continue;
+      this.#files.delete(file);
+      this.#snapshot.delete(file);
+    }
     for (const file of files) if (full || changed.has(file) || !this.#files.has(file)) await this.#readFile(file);
     this.#publish();
   }
@@ -164,28 +140,20 @@ export class FileDatastore {
       text = await this.#fs.read(file);
     } catch (error) {
       this.#files.delete(file);
+      this.#snapshot.delete(file);
       this.#sink?.onProblem(`${file}: cannot read: ${(error as Error).message}`);
       return;
     }
     const contents = readFileContents(file, text);
     for (const problem of contents.problems) this.#sink?.onProblem(describeProblem(problem));
-    this.#files.set(file, contents.records);
+    this.#files.add(file);
+    // A key defined in two files takes the record of the file that sorts last.
+    this.#snapshot.set(file, contents.records);
   }
 
-  /** Sends what differs from the last published state: changed and new keys, then deletions. */
+  /** Sends what differs from the last published state, as the next revision. */
   #publish(): void {
-    const next = new Map<string, ModelRecord>();
-    for (const record of builtinRecords()) next.set(recordKey(record), record);
-    // Files in path order; a key defined twice takes the later file's record.
-    for (const file of [...this.#files.keys()].sort()) for (const record of this.#files.get(file)!) next.set(recordKey(record), record);
-    for (const record of impliedProfiles(next)) next.set(recordKey(record), record);
-    const updates: ModelRecord[] = [];
-    for (const [key, record] of next) {
-      const old = this.#current.get(key);
-      if (old === undefined || JSON.stringify(old.value) !== JSON.stringify(record.value)) updates.push(record);
-    }
-    for (const [key, record] of this.#current) if (!next.has(key)) updates.push({ type: record.type, key: record.key, value: null });
-    this.#current = next;
+    const updates = this.#snapshot.changes();
     if (updates.length === 0) return;
     this.#revision += 1;
     this.#sink?.onUpdates(updates, this.#revision);
