@@ -37,7 +37,7 @@ export function createProgram(): Command {
     .description('Run the agent: read the datastore, compute this node\'s dataplane state (Felix\'s calculation\n' +
       'graph as supervised actors), stream it to the dataplane and follow changes until SIGTERM.\n' +
       'With no options: the embedded example cluster (examples/cluster), as node-1.')
-    .option('--datastore <spec>', 'file:PATH (Kubernetes/Calico YAML or model KVs, a file or a directory); k8s is not available yet')
+    .option('--datastore <spec>', 'file:PATH (Kubernetes/Calico YAML or model KVs, a file or a directory) or k8s (KUBECONFIG,\n~/.kube/config or the in-cluster service account)')
     .option('--hostname <name>', 'this node (default: node-1 for the example cluster, else $NODENAME or the host name)')
     .option('--dataplane <spec>', 'stdout (JSON lines) | file:PATH (Felix frames, appended) | driver:COMMAND (fd 3/fd 4) | none', 'none')
     .action(async (options: { datastore?: string; hostname?: string; dataplane: string }) => {

@@ -17,6 +17,9 @@ import { NodeFileSystem } from '../adapters/datastore/file-system.js';
 import type { FileSystemPort } from '../adapters/datastore/file-system.js';
 import { DatastoreError } from '../adapters/datastore/model-file.js';
 import type { ModelRecord } from '../adapters/datastore/convert/resource.js';
+import { KubernetesDatastore } from '../adapters/kubernetes/kubernetes-datastore.js';
+import { RestKubeClient, loadKubeConfig } from '../adapters/kubernetes/kube-client.js';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { ActorSystem } from '../runtime/system.js';
 import type { SystemFailure } from '../runtime/system.js';
 
@@ -32,6 +35,8 @@ export interface RunOptions {
   /** Stops the agent (tests); SIGINT and SIGTERM do too. */
   readonly stop?: Promise<void>;
   readonly fs?: FileSystemPort;
+  /** For `--datastore k8s` (tests); otherwise KUBECONFIG, ~/.kube/config or the in-cluster account. */
+  readonly kubeConfig?: KubeConfig;
 }
 
 const EXIT_FAILED = 1;
@@ -54,8 +59,8 @@ function signalled(): { promise: Promise<string>; dispose: () => void } {
 export async function runCommand(options: RunOptions): Promise<number> {
   const embedded = options.datastore === undefined;
   const spec = options.datastore ?? `file:${EMBEDDED_CLUSTER}`;
-  if (spec === 'k8s') {
-    options.err.write('troupe run: --datastore k8s is not available yet in this build; use file:PATH\n');
+  if (spec !== 'k8s' && !spec.startsWith('file:') && spec.includes(':') && !spec.startsWith('/')) {
+    options.err.write(`troupe run: --datastore ${JSON.stringify(spec)}: expected file:PATH or k8s\n`);
     return EXIT_USAGE;
   }
   const root = spec.replace(/^file:/, '');
@@ -79,7 +84,23 @@ export async function runCommand(options: RunOptions): Promise<number> {
     autoFlush: true,
     onInvalid: (invalid) => problem(`invalid ${invalid.type} ${JSON.stringify(invalid.key)}: ${invalid.reason} (treated as absent)`),
   });
-  const datastore = new FileDatastore(root, { fs: options.fs ?? new NodeFileSystem(), clock: system.clock });
+  let datastore: FileDatastore | KubernetesDatastore;
+  let following: string;
+  if (spec === 'k8s') {
+    let client: RestKubeClient;
+    try {
+      client = new RestKubeClient(options.kubeConfig ?? loadKubeConfig());
+    } catch (error) {
+      problem(`--datastore k8s: ${(error as Error).message}`);
+      await system.shutdown();
+      return EXIT_UNREADABLE;
+    }
+    datastore = new KubernetesDatastore(client, { clock: system.clock, random: () => system.random.int(0, 999_999) / 1_000_000 });
+    following = `following the cluster at ${client.server}`;
+  } else {
+    datastore = new FileDatastore(root, { fs: options.fs ?? new NodeFileSystem(), clock: system.clock });
+    following = `watching ${root} for changes`;
+  }
   let inSync = false;
   let feeding: Promise<void> = Promise.resolve();
   const feed = (step: () => Promise<void>) => { feeding = feeding.then(step); };
@@ -108,7 +129,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
     line(`in sync after ${Math.round(system.clock.now() - startedAt)} ms on ${hostname}: ${Object.keys(view.endpoints).length} local endpoints, ` +
       `${view.activePolicies.length} active policies, ${view.activeProfiles.length} profiles, ${Object.keys(view.ipSets).length} IP sets (${members} members)`);
     line(`dataplane: ${flushed.sent} messages, ${output.description}`);
-    line(`watching ${root} for changes; SIGTERM or Ctrl-C stops`);
+    line(`${following}; SIGTERM or Ctrl-C stops`);
     const stopped = await Promise.race([
       signals.promise.then((name) => `stopped by ${name}`),
       (options.stop ?? new Promise<never>(() => undefined)).then(() => 'stopped'),

@@ -10,6 +10,8 @@ import { EMBEDDED_CLUSTER, runCommand } from '../../src/cli/run-command.js';
 import { FrameDecoder } from '../../src/protocol/dataplane/codec.js';
 import type { ToDataplanePayload } from '../../src/protocol/dataplane/messages.js';
 import { calcCommand } from '../../src/cli/calc-command.js';
+import { KubeConfig } from '@kubernetes/client-node';
+import { FakeApiServer } from '../adapters/kubernetes/fake-apiserver.js';
 
 /** A stream whose text a test can wait on (no sleeping: it resolves when the line arrives). */
 function watchedStream() {
@@ -34,6 +36,30 @@ function exampleOnMemoryFs(): MemoryFileSystem {
 }
 
 const newPod = 'apiVersion: v1\nkind: Pod\nmetadata: {name: late, namespace: shop, labels: {app: cart}}\nspec: {nodeName: node-1, containers: [{name: m, ports: [{name: http, containerPort: 8081}]}]}\nstatus: {podIP: 10.244.1.99}\n';
+
+describe('troupe run --datastore k8s', () => {
+  it('reaches InSync from a (fake) API server and follows its watch', async () => {
+    const server = new FakeApiServer();
+    const url = await server.start();
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromOptions({ clusters: [{ name: 'fake', server: url, skipTLSVerify: true }], users: [{ name: 'u', token: 't' }], contexts: [{ name: 'c', cluster: 'fake', user: 'u' }], currentContext: 'c' });
+    server.put('/api/v1/namespaces', { metadata: { name: 'shop' } });
+    server.put('/api/v1/pods', { metadata: { name: 'a', namespace: 'shop' }, spec: { nodeName: 'node-1' }, status: { podIP: '10.0.0.1' } });
+    const out = watchedStream();
+    let stop!: () => void;
+    const err = watchedStream();
+    const running = runCommand({ datastore: 'k8s', hostname: 'node-1', dataplane: 'none', out: out.stream, err: err.stream, kubeConfig, stop: new Promise((resolve) => { stop = resolve; }) });
+    await out.waitFor(/following the cluster at http:\/\/127\.0\.0\.1:\d+/);
+    expect(out.text()).toMatch(/in sync after \d+ ms on node-1: 1 local endpoints/);
+    await server.nextRequest((request) => request.path === '/api/v1/pods' && request.query['watch'] === 'true');
+    server.put('/api/v1/pods', { metadata: { name: 'b', namespace: 'shop' }, spec: { nodeName: 'node-1' }, status: { podIP: '10.0.0.2' } });
+    await out.waitFor(/revision \d+: 1 changed record/);
+    stop();
+    expect(await running).toBe(0);
+    expect(err.text()).toBe('');
+    await server.stop();
+  });
+});
 
 describe('troupe run', () => {
   it('reaches InSync on the example cluster, follows a change live, and appends frames that replay to the calc view', async () => {

@@ -37,6 +37,8 @@ export interface DatastoreSink {
   onStatus(status: SyncStatus): void;
   /** A document left out, or a file that could not be read: one line naming it. */
   onProblem(message: string): void;
+  /** A source's position moved (a Kubernetes resource's resourceVersion), for resuming later. */
+  onPosition?(source: string, position: string): void;
 }
 
 export interface FileDatastoreOptions {

@@ -27,6 +27,8 @@ export interface ReflectorListener {
   /** The first list is in: the local copy is complete (once per reflector). */
   synced(): void;
   problem(message: string): void;
+  /** Where the watch stands now (after an event or a bookmark). */
+  position?(resourceVersion: string): void;
 }
 
 export interface BackoffOptions { readonly initialMs: number; readonly factor: number; readonly maxMs: number; readonly jitter: number; readonly resetAfterMs: number }
@@ -195,6 +197,12 @@ export class Reflector {
     return lines > 0 ? 'closed' : 'idle-closed';
   }
 
+  #advance(resourceVersion: string): void {
+    if (resourceVersion === '') return;
+    this.#resourceVersion = resourceVersion;
+    this.#listener.position?.(resourceVersion);
+  }
+
   /** One watch event; returns an outcome when it ends the watch. */
   #onLine(line: string): WatchOutcome | undefined {
     let event: { type?: string; object?: KubeObject & { code?: number; message?: string } };
@@ -209,10 +217,10 @@ export class Reflector {
       case 'MODIFIED':
       case 'DELETED':
         this.#apply(event.type, object);
-        this.#resourceVersion = versionOf(object) || this.#resourceVersion;
+        this.#advance(versionOf(object));
         return undefined;
       case 'BOOKMARK':
-        this.#resourceVersion = versionOf(object) || this.#resourceVersion;
+        this.#advance(versionOf(object));
         return undefined;
       case 'ERROR':
         return object.code === 410 ? 'gone' : new Error(`watch error ${object.code ?? ''}: ${object.message ?? 'unknown'}`);
