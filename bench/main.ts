@@ -3,9 +3,10 @@
  * ratios; with `--json` the last line is `{ "bench", "figures", "ratios" }`.
  */
 import { benchCalc } from './calc.js';
+import { benchDatastore } from './datastore.js';
 import { benchRuntime } from './runtime.js';
 
-const benches: Record<string, (args: string[]) => Promise<void>> = { runtime: benchRuntime, calc: benchCalc };
+const benches: Record<string, (args: string[]) => Promise<void>> = { runtime: benchRuntime, calc: benchCalc, datastore: benchDatastore };
 const [name = 'runtime', ...rest] = process.argv.slice(2);
 const bench = benches[name];
 if (bench === undefined) {

@@ -4,7 +4,7 @@
  * A bad document is reported with its file, line, document index, kind, name and reason and left
  * out; the rest of the file still loads.
  */
-import { LineCounter, parseAllDocuments } from 'yaml';
+import jsYaml from 'js-yaml';
 import { ConversionError } from './convert/resource.js';
 import type { ModelRecord } from './convert/resource.js';
 import { convertObject } from './convert/convert.js';
@@ -51,20 +51,58 @@ function addObject(raw: unknown, file: string, document: number, line: number | 
   }
 }
 
-function yamlContents(file: string, text: string, out: FileContents): void {
-  const lineCounter = new LineCounter();
-  parseAllDocuments(text, { lineCounter }).forEach((document, index) => {
-    // The line where the object starts (after any `---`), which is what an editor should jump to.
-    const line = lineCounter.linePos(document.contents?.range[0] ?? document.range[0]).line;
-    if (document.errors.length > 0) {
-      const error = document.errors[0]!;
-      out.problems.push({ file, document: index, line: error.linePos?.[0].line ?? line, reason: `not valid YAML: ${error.message.split('\n')[0]!}` });
+interface YamlDocument { readonly text: string; /** 1-based line of the document's first line. */ readonly firstLine: number }
+
+/**
+ * Splits a multi-document stream at its `---` markers (a marker line may carry content after it, as
+ * in `--- {a: 1}`), keeping each document's starting line for messages. Block scalars are indented,
+ * so a `---` at column 0 is always a marker.
+ */
+export function splitYamlDocuments(text: string): YamlDocument[] {
+  const documents: YamlDocument[] = [];
+  let current: string[] = [];
+  let firstLine = 1;
+  const flush = () => {
+    if (current.some(isContent)) documents.push({ text: current.join('\n'), firstLine });
+  };
+  text.split('\n').forEach((line, index) => {
+    const marker = /^---(?:\s+(.*?))?\s*$/.exec(line);
+    if (marker === null && !/^\.\.\.\s*$/.test(line)) {
+      current.push(line);
       return;
     }
-    const value = document.toJS({ maxAliasCount: 100 }) as unknown;
+    flush();
+    const inline = marker?.[1];
+    current = inline === undefined || inline === '' ? [] : [inline];
+    firstLine = current.length > 0 ? index + 1 : index + 2;
+  });
+  flush();
+  return documents;
+}
+
+const isContent = (line: string): boolean => line.trim() !== '' && !line.trimStart().startsWith('#');
+
+/** The line of a document's first content (after blank and comment lines): where the object starts. */
+function contentLine(document: YamlDocument): number {
+  const offset = document.text.split('\n').findIndex(isContent);
+  return document.firstLine + Math.max(0, offset);
+}
+
+function yamlContents(file: string, text: string, out: FileContents): void {
+  splitYamlDocuments(text).forEach((document, index) => {
+    let value: unknown;
+    try {
+      // The core schema: YAML 1.2 scalars (no timestamps to Date, no `yes` to true), as Kubernetes reads them.
+      value = jsYaml.load(document.text, { schema: jsYaml.CORE_SCHEMA, filename: file });
+    } catch (error) {
+      const yamlError = error as { mark?: { line: number }; reason?: string; message: string };
+      const line = document.firstLine + (yamlError.mark?.line ?? 0);
+      out.problems.push({ file, document: index, line, reason: `not valid YAML: ${yamlError.reason ?? yamlError.message.split('\n')[0]!}` });
+      return;
+    }
     if (value === null || value === undefined) return;
     if (isModelRecord(value)) out.records.push(value as ModelRecord);
-    else addObject(value, file, index, line, out);
+    else addObject(value, file, index, contentLine(document), out);
   });
 }
 
