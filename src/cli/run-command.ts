@@ -129,6 +129,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
     line(`in sync after ${Math.round(system.clock.now() - startedAt)} ms on ${hostname}: ${Object.keys(view.endpoints).length} local endpoints, ` +
       `${view.activePolicies.length} active policies, ${view.activeProfiles.length} profiles, ${Object.keys(view.ipSets).length} IP sets (${members} members)`);
     line(`dataplane: ${flushed.sent} messages, ${output.description}`);
+    line('inspection endpoint: none in this build (the actor tree is not served over HTTP yet)');
     line(`${following}; SIGTERM or Ctrl-C stops`);
     const stopped = await Promise.race([
       signals.promise.then((name) => `stopped by ${name}`),

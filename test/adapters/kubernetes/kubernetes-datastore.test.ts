@@ -135,6 +135,7 @@ describe('the Kubernetes datastore against a fake API server', () => {
     await sink.until(() => sink.endpoints().length === 3);
     // Each pod arrived once: no duplicate updates from the reconnect.
     expect(sink.updates.filter((record) => record.type === 'WorkloadEndpoint').map((record) => record.key['workloadId'])).toEqual(['shop/a', 'shop/b', 'shop/c']);
+    expect(Object.keys(clusterView([...sink.current().values()]).view().endpoints)).toEqual(['k8s/shop/a/eth0', 'k8s/shop/b/eth0', 'k8s/shop/c/eth0']);
   });
 
   for (const goneAs of ['an in-stream ERROR', 'the HTTP status'] as const) {
@@ -158,6 +159,7 @@ describe('the Kubernetes datastore against a fake API server', () => {
       const relists = server.requests.slice(before).filter((request) => request.path === PODS && request.query['watch'] === undefined);
       expect(relists).toHaveLength(1);
       expect(sink.updates.filter((record) => record.type === 'WorkloadEndpoint' && record.value === null).map((record) => record.key['workloadId'])).toEqual(['shop/a']);
+      expect(Object.keys(clusterView([...sink.current().values()]).view().endpoints)).toEqual(['k8s/shop/b/eth0', 'k8s/shop/c/eth0']);
     });
   }
 

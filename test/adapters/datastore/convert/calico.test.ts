@@ -130,6 +130,25 @@ spec: {orchestrator: k8s, node: node1, pod: pod1, endpoint: eth0, ipNetworks: [1
     ]);
   });
 
+  it('Profile: rules converted without a namespace, labels to apply only when there are some', () => {
+    expect(convert(`
+apiVersion: projectcalico.org/v3
+kind: Profile
+metadata: {name: edge}
+spec:
+  labelsToApply: {zone: dmz}
+  ingress: [{action: Allow, source: {selector: role == 'lb'}}]
+  egress: [{action: Deny}]`)).toEqual([
+      { type: 'ProfileRules', key: { name: 'edge' }, value: { inboundRules: [{ action: 'allow', srcSelector: "role == 'lb'" }], outboundRules: [{ action: 'deny' }] } },
+      { type: 'ProfileLabels', key: { name: 'edge' }, value: { labelsToApply: { zone: 'dmz' } } },
+    ]);
+    expect(convert('{apiVersion: projectcalico.org/v3, kind: Profile, metadata: {name: bare}}')).toHaveLength(1);
+  });
+
+  it('a Kubernetes Node changes no policy (auto host endpoints are not on): nothing, with the reason', () => {
+    expect(convertObject(parse('{apiVersion: v1, kind: Node, metadata: {name: n1}}'))).toEqual({ records: [], ignored: 'nodes do not change policy (auto host endpoints are not enabled)' });
+  });
+
   it('ignores kinds troupe does not read, saying why, and staged policies', () => {
     expect(convertObject(parse('{apiVersion: apps/v1, kind: Deployment, metadata: {name: d}}'))).toEqual({ records: [], ignored: 'apps/v1 Deployment is not a kind troupe reads' });
     expect(convertObject(parse('{apiVersion: projectcalico.org/v3, kind: StagedGlobalNetworkPolicy, metadata: {name: s}}')).records).toEqual([]);
