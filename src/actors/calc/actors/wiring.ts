@@ -23,8 +23,7 @@
  */
 import type { ActorSystem } from '../../../runtime/system.js';
 import type { SyncStatus } from '../graph/events.js';
-import type { InvalidRecord } from '../model/validate.js';
-import type { DataplaneSink } from '../output/dataplane-connection.js';
+import type { CalcGraphOptions } from '../fused.js';
 import type { DataplaneView } from '../output/dataplane-state.js';
 import { dataplaneLogic } from './dataplane-actor.js';
 import { CalcEpochs } from './epochs.js';
@@ -33,12 +32,8 @@ import { stageLogic } from './stage-actor.js';
 import type { StageDefinition } from './stage-actor.js';
 import { CALC_PATHS, arcStage, configStage, membersStage, resolverStage, scannerStage, sequencerStage } from './stages.js';
 
-export interface ActorCalcOptions {
-  readonly hostname: string;
-  readonly sink: DataplaneSink;
-  readonly onInvalid?: (invalid: InvalidRecord) => void;
-  readonly suppressOverlaps?: boolean;
-  readonly startupConfig?: Readonly<Record<string, string>>;
+/** The fused graph's options (hostname, sink, invalid records, overlap suppression, startup config), plus: */
+export interface ActorCalcOptions extends CalcGraphOptions {
   /** Flush after every batch of records, rate-limited (the agent); otherwise only on `flush()`. */
   readonly autoFlush?: boolean;
   /** Mailbox capacity of each calc actor, in messages (each a batch). Default 256. */
