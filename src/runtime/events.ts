@@ -46,20 +46,34 @@ export type RuntimeEventListener = (event: RuntimeEvent) => void;
 
 export class EventBus {
   readonly #listeners = new Set<RuntimeEventListener>();
+  /** Listeners to some types only: an inspection client that does not ask for the per-message
+   * `actor.processed` events must not make every actor build one. */
+  readonly #byType = new Map<RuntimeEventType, Set<RuntimeEventListener>>();
 
   /** True when an event of this type would reach anyone; call before building the event. */
   wants(type: RuntimeEventType): boolean {
-    return this.#listeners.size > 0 || channels[type].hasSubscribers;
+    return this.#listeners.size > 0 || (this.#byType.get(type)?.size ?? 0) > 0 || channels[type].hasSubscribers;
   }
 
   publish(event: RuntimeEvent): void {
     for (const listener of this.#listeners) listener(event);
+    const typed = this.#byType.get(event.type);
+    if (typed !== undefined) for (const listener of typed) listener(event);
     const channel = channels[event.type];
     if (channel.hasSubscribers) channel.publish(event);
   }
 
-  subscribe(listener: RuntimeEventListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+  /** Every event, or only those of `types`. Returns the unsubscribe function. */
+  subscribe(listener: RuntimeEventListener, types?: readonly RuntimeEventType[]): () => void {
+    if (types === undefined) {
+      this.#listeners.add(listener);
+      return () => this.#listeners.delete(listener);
+    }
+    for (const type of types) {
+      let set = this.#byType.get(type);
+      if (set === undefined) this.#byType.set(type, (set = new Set()));
+      set.add(listener);
+    }
+    return () => { for (const type of types) this.#byType.get(type)?.delete(listener); };
   }
 }

@@ -49,6 +49,11 @@ export class ActiveRulesCalculator {
     return this.#activeSent.size;
   }
 
+  /** Selector evaluations of the policy index so far. */
+  get selectorEvaluations(): number {
+    return this.#index.evaluations;
+  }
+
   /** Takes local endpoint updates and every Policy, ProfileRules and ProfileLabels update. */
   onUpdate(update: ModelUpdate): void {
     switch (update.type) {

@@ -18,11 +18,13 @@ import { FlushThrottle } from '../graph/flush-throttle.js';
 import { keyString } from '../model/records.js';
 import type { ModelUpdate } from '../model/records.js';
 import type { InvalidRecord } from '../model/validate.js';
+import type { CalcFigures } from './calc-figures.js';
 import type { CalcEpochs } from './epochs.js';
 import { Outbox } from './stage-actor.js';
 import { CALC_PATHS as P } from './stages.js';
 
 export interface SourceInput {
+  readonly figures: CalcFigures;
   readonly hostname: string;
   readonly epochs: CalcEpochs;
   readonly onInvalid: (invalid: InvalidRecord) => void;
@@ -63,6 +65,7 @@ function onRecords(context: SourceContext, records: readonly unknown[]): void {
     else context.snapshot.set(key, update);
   }
   context.updates += updates.length;
+  for (const update of updates) context.input.figures.countUpdate(update.type);
   route(context, updates);
   context.out.flush();
 }
@@ -93,9 +96,13 @@ export const sourceLogic = setup({
   types: { context: {} as SourceContext, input: {} as SourceInput, events: {} as Envelope },
   guards: { inSync: ({ event }) => event.payload === 'InSync' },
   actions: {
-    noteStatus: ({ context, event }) => { context.status = event.payload as SyncStatus; },
+    noteStatus: ({ context, event }) => {
+      context.status = event.payload as SyncStatus;
+      context.input.figures.syncStatus = context.status;
+    },
     announceInSync: ({ context }) => {
       context.status = 'InSync';
+      context.input.figures.syncStatus = 'InSync';
       sendMarker(context, { status: 'InSync', flush: true });
     },
   },

@@ -15,6 +15,7 @@ import { sendFrom } from '../../../runtime/message.js';
 import type { Envelope } from '../../../runtime/message.js';
 import { BarrierAligner } from '../graph/barrier.js';
 import type { ChannelMessage, Marker } from '../graph/barrier.js';
+import type { CalcFigures } from './calc-figures.js';
 import type { CalcEpochs } from './epochs.js';
 
 /** What travels on an edge of the graph. */
@@ -25,6 +26,8 @@ export interface Stage {
   onData(from: string, items: readonly unknown[]): void;
   /** Called once every input is past `marker`, before it is forwarded. */
   onMarker(marker: Marker): void;
+  /** Writes this stage's figures for the metrics endpoint (after each message). */
+  report?(figures: CalcFigures): void;
 }
 
 /** Collects a stage's output per target; `send` routes it. */
@@ -74,6 +77,7 @@ export interface StageInput {
   readonly path: string;
   readonly definition: StageDefinition;
   readonly epochs: CalcEpochs;
+  readonly figures: CalcFigures;
 }
 
 interface StageContext {
@@ -115,6 +119,7 @@ function handle(context: StageContext, event: Envelope, self: object): void {
     },
   });
   out.flush();
+  stage.report?.(context.input.figures);
 }
 
 export const stageLogic = setup({

@@ -38,6 +38,10 @@ export const arcStage: StageDefinition = {
     return {
       onData: (_from, items) => { for (const update of items as readonly ModelUpdate[]) arc.onUpdate(update); },
       onMarker: () => undefined,
+      report: (figures) => {
+        figures.activePolicies = arc.activePolicyCount;
+        figures.selectorEvaluations.set('policies', arc.selectorEvaluations);
+      },
     };
   },
 };
@@ -50,6 +54,7 @@ export const scannerStage: StageDefinition = {
     return {
       onData: (_from, items) => { for (const event of items as readonly RulesEvent[]) scanner.onRulesEvent(event); },
       onMarker: () => undefined,
+      report: (figures) => { figures.activeSelectors = scanner.activeIpSetCount; },
     };
   },
 };
@@ -66,6 +71,7 @@ export function membersStage(options: { suppressOverlaps: boolean }): StageDefin
           else for (const event of items as readonly IpSetLifecycle[]) index.onIpSetEvent(event);
         },
         onMarker: () => undefined,
+        report: (figures) => { figures.selectorEvaluations.set('ip-sets', index.calculator.selectorEvaluations); },
       };
     },
   };

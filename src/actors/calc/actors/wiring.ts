@@ -26,6 +26,7 @@ import type { SyncStatus } from '../graph/events.js';
 import type { CalcGraphOptions } from '../fused.js';
 import type { DataplaneView } from '../output/dataplane-state.js';
 import { dataplaneLogic } from './dataplane-actor.js';
+import { CalcFigures } from './calc-figures.js';
 import { CalcEpochs } from './epochs.js';
 import { sourceLogic } from './source-actor.js';
 import { stageLogic } from './stage-actor.js';
@@ -49,6 +50,8 @@ export class ActorCalcGraph {
   readonly #batchSize: number;
   readonly #timeoutMs: number;
   readonly epochs: CalcEpochs;
+  /** What the calc actors report for the metrics endpoint. */
+  readonly figures = new CalcFigures();
 
   private constructor(system: ActorSystem, options: ActorCalcOptions) {
     this.#system = system;
@@ -63,7 +66,7 @@ export class ActorCalcGraph {
   static spawn(system: ActorSystem, options: ActorCalcOptions): ActorCalcGraph {
     const graph = new ActorCalcGraph(system, options);
     const mailbox = { capacity: options.mailboxCapacity ?? 256, policy: 'block' as const };
-    const { epochs } = graph;
+    const { epochs, figures } = graph;
     system.spawnSupervisor(CALC_PATHS.supervisor, { strategy: 'one-for-one', intensity: { maxRestarts: 10, withinMs: 60_000 }, backoff: { minMs: 10, maxMs: 1_000, jitter: 0.2 } });
     system.spawn(CALC_PATHS.dataplane, dataplaneLogic, { mailbox, input: { sink: options.sink, startupConfig: options.startupConfig ?? {}, epochs } });
     const stages: [string, StageDefinition][] = [
@@ -75,10 +78,10 @@ export class ActorCalcGraph {
       [CALC_PATHS.arc, arcStage],
     ];
     // A message that crashed a calculator is dropped by its new epoch anyway; retrying it is pointless.
-    for (const [path, definition] of stages) system.spawn(path, stageLogic, { mailbox, maxMessageCrashes: 1, input: { path, definition, epochs } });
+    for (const [path, definition] of stages) system.spawn(path, stageLogic, { mailbox, maxMessageCrashes: 1, input: { path, definition, epochs, figures } });
     system.spawn(CALC_PATHS.source, sourceLogic, {
       mailbox,
-      input: { hostname: options.hostname, epochs, onInvalid: options.onInvalid ?? (() => undefined), autoFlush: options.autoFlush ?? false },
+      input: { figures, hostname: options.hostname, epochs, onInvalid: options.onInvalid ?? (() => undefined), autoFlush: options.autoFlush ?? false },
     });
     return graph;
   }
