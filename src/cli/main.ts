@@ -40,7 +40,9 @@ export function createProgram(): Command {
     .option('--datastore <spec>', 'file:PATH (Kubernetes/Calico YAML or model KVs, a file or a directory) or k8s (KUBECONFIG,\n~/.kube/config or the in-cluster service account)')
     .option('--hostname <name>', 'this node (default: node-1 for the example cluster, else $NODENAME or the host name)')
     .option('--dataplane <spec>', 'stdout (JSON lines) | file:PATH (Felix frames, appended) | driver:COMMAND (fd 3/fd 4) | none', 'none')
-    .action(async (options: { datastore?: string; hostname?: string; dataplane: string }) => {
+    .option('--inspect <addr>', 'HOST:PORT of the inspection endpoint (actors, events, metrics, a live page), or none; a non-loopback address needs --inspect-token-file', '127.0.0.1:9099')
+    .option('--inspect-token-file <file>', 'a file holding the bearer token the inspection endpoint requires')
+    .action(async (options: { datastore?: string; hostname?: string; dataplane: string; inspect: string; inspectTokenFile?: string }) => {
       process.exitCode = await runCommand({ ...options, out: process.stdout, err: process.stderr });
     });
 

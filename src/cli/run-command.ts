@@ -20,6 +20,12 @@ import type { ModelRecord } from '../adapters/datastore/convert/resource.js';
 import { KubernetesDatastore } from '../adapters/kubernetes/kubernetes-datastore.js';
 import { RestKubeClient, loadKubeConfig } from '../adapters/kubernetes/kube-client.js';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { readFile } from 'node:fs/promises';
+import { calcEdges, registerCalcMetrics } from '../actors/calc/actors/calc-metrics.js';
+import { TroupeError } from '../runtime/errors.js';
+import { InspectionError, InspectionServer, parseAddress } from '../runtime/inspection/server.js';
+import { createLogger } from '../runtime/logger.js';
+import type { Logger } from '../runtime/logger.js';
 import { ActorSystem } from '../runtime/system.js';
 import type { SystemFailure } from '../runtime/system.js';
 
@@ -30,6 +36,9 @@ export interface RunOptions {
   readonly datastore?: string;
   readonly hostname?: string;
   readonly dataplane: string;
+  /** `HOST:PORT` for the inspection endpoint, or `none`. Default 127.0.0.1:9099. */
+  readonly inspect?: string;
+  readonly inspectTokenFile?: string;
   readonly out: NodeJS.WritableStream;
   readonly err: NodeJS.WritableStream;
   /** Stops the agent (tests); SIGINT and SIGTERM do too. */
@@ -40,6 +49,31 @@ export interface RunOptions {
 }
 
 const EXIT_FAILED = 1;
+export const DEFAULT_INSPECT = '127.0.0.1:9099';
+
+async function readToken(path: string): Promise<string> {
+  let token: string;
+  try {
+    token = (await readFile(path, 'utf8')).trim();
+  } catch (error) {
+    throw new InspectionError('INSPECT_ERR_TOKEN_FILE', `--inspect-token-file ${path}: cannot read: ${(error as Error).message}`);
+  }
+  if (token === '') throw new InspectionError('INSPECT_ERR_TOKEN_FILE', `--inspect-token-file ${path} is empty`);
+  return token;
+}
+
+/** The runtime events an operator wants in the log, one line each, with the actor's path. */
+function logRuntimeEvents(system: ActorSystem, logger: Logger): () => void {
+  return system.events.subscribe((event) => {
+    switch (event.type) {
+      case 'actor.crashed': logger.warn({ actor: event.path, error: event.error.message, messageType: event.messageType }, 'crashed'); break;
+      case 'actor.restarted': logger.info({ actor: event.path, restarts: event.restarts }, 'restarted'); break;
+      case 'actor.dead-lettered': logger.warn({ actor: event.path, messageType: event.messageType, reason: event.reason }, 'dead letter'); break;
+      case 'supervisor.gave-up': logger.error({ actor: event.path, error: event.error.message }, 'gave up'); break;
+      default: break;
+    }
+  }, ['actor.crashed', 'actor.restarted', 'actor.dead-lettered', 'supervisor.gave-up']);
+}
 const EXIT_USAGE = 2;
 const EXIT_UNREADABLE = 3;
 
@@ -73,17 +107,53 @@ export async function runCommand(options: RunOptions): Promise<number> {
     options.err.write(`troupe run: ${error.message}\n`);
     return EXIT_USAGE;
   }
+  const inspect = options.inspect ?? DEFAULT_INSPECT;
+  let token: string | undefined;
+  try {
+    if (inspect !== 'none') parseAddress(inspect);
+    token = options.inspectTokenFile === undefined ? undefined : await readToken(options.inspectTokenFile);
+  } catch (error) {
+    if (!(error instanceof TroupeError)) throw error;
+    options.err.write(`troupe run: ${error.message}\n`);
+    await output.close();
+    return error.code === 'INSPECT_ERR_TOKEN_FILE' ? EXIT_UNREADABLE : EXIT_USAGE;
+  }
   let fatal: SystemFailure | undefined;
   const system = new ActorSystem({ root: AGENT_ROOT, onFatal: (failure) => { fatal = failure; } });
   const startedAt = system.clock.now();
   const line = (text: string) => options.out.write(`troupe: ${text}\n`);
-  const problem = (text: string) => options.err.write(`troupe: ${text}\n`);
+  const logger = createLogger(system.clock, options.err);
+  const problem = (text: string) => logger.warn(text);
+  const unsubscribe = logRuntimeEvents(system, logger);
   const graph = ActorCalcGraph.spawn(system, {
     hostname,
     sink: output.sink,
     autoFlush: true,
     onInvalid: (invalid) => problem(`invalid ${invalid.type} ${JSON.stringify(invalid.key)}: ${invalid.reason} (treated as absent)`),
   });
+  let outputBroken = false;
+  void output.failed.then(() => { outputBroken = true; });
+  let inSync = false;
+  let inspection: InspectionServer | undefined;
+  if (inspect !== 'none') {
+    try {
+      inspection = await InspectionServer.start({
+        system,
+        address: inspect,
+        ...(token === undefined ? {} : { token }),
+        ready: () => inSync && !outputBroken,
+        edges: calcEdges,
+        metrics: (registry) => registerCalcMetrics(registry, graph.figures, system),
+      });
+    } catch (error) {
+      if (!(error instanceof InspectionError)) throw error;
+      options.err.write(`troupe run: ${error.message}\n`);
+      unsubscribe();
+      await system.shutdown();
+      await output.close();
+      return error.code === 'INSPECT_ERR_TOKEN_REQUIRED' || error.code === 'INSPECT_ERR_ADDRESS' ? EXIT_USAGE : EXIT_FAILED;
+    }
+  }
   let datastore: FileDatastore | KubernetesDatastore;
   let following: string;
   if (spec === 'k8s') {
@@ -92,7 +162,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
       client = new RestKubeClient(options.kubeConfig ?? loadKubeConfig());
     } catch (error) {
       problem(`--datastore k8s: ${(error as Error).message}`);
-      await system.shutdown();
+      unsubscribe();
+      await Promise.all([system.shutdown(), output.close(), inspection?.close()]);
       return EXIT_UNREADABLE;
     }
     datastore = new KubernetesDatastore(client, { clock: system.clock, random: () => system.random.int(0, 999_999) / 1_000_000 });
@@ -101,7 +172,6 @@ export async function runCommand(options: RunOptions): Promise<number> {
     datastore = new FileDatastore(root, { fs: options.fs ?? new NodeFileSystem(), clock: system.clock });
     following = `watching ${root} for changes`;
   }
-  let inSync = false;
   let feeding: Promise<void> = Promise.resolve();
   const feed = (step: () => Promise<void>) => { feeding = feeding.then(step); };
   const sink = {
@@ -119,6 +189,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
     } catch (error) {
       if (!(error instanceof DatastoreError)) throw error;
       problem(error.message);
+      await Promise.all([system.shutdown(), output.close(), inspection?.close()]);
       return EXIT_UNREADABLE;
     }
     await feeding;
@@ -129,7 +200,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
     line(`in sync after ${Math.round(system.clock.now() - startedAt)} ms on ${hostname}: ${Object.keys(view.endpoints).length} local endpoints, ` +
       `${view.activePolicies.length} active policies, ${view.activeProfiles.length} profiles, ${Object.keys(view.ipSets).length} IP sets (${members} members)`);
     line(`dataplane: ${flushed.sent} messages, ${output.description}`);
-    line('inspection endpoint: none in this build (the actor tree is not served over HTTP yet)');
+    line(inspection === undefined ? 'inspection: off (--inspect none)' : `inspection: ${inspection.url}/ (actors, events, metrics, healthz, readyz)`);
     line(`${following}; SIGTERM or Ctrl-C stops`);
     const stopped = await Promise.race([
       signals.promise.then((name) => `stopped by ${name}`),
@@ -142,14 +213,17 @@ export async function runCommand(options: RunOptions): Promise<number> {
     const final = await graph.flush();
     await system.shutdown();
     await output.close();
+    await inspection?.close();
     line(`${stopped} after ${final.sent} dataplane messages${output.received() > 0 ? ` (${output.received()} replies from the driver)` : ''}`);
     return 0;
   } catch (error) {
-    problem(fatal?.message ?? (error as Error).message);
+    logger.fatal(fatal === undefined ? {} : { actor: fatal.actor, error: fatal.error }, fatal?.message ?? (error as Error).message);
     datastore.stop();
     await output.close().catch(() => undefined);
+    await inspection?.close();
     return EXIT_FAILED;
   } finally {
     signals.dispose();
+    unsubscribe();
   }
 }

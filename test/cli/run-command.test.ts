@@ -48,7 +48,7 @@ describe('troupe run --datastore k8s', () => {
     const out = watchedStream();
     let stop!: () => void;
     const err = watchedStream();
-    const running = runCommand({ datastore: 'k8s', hostname: 'node-1', dataplane: 'none', out: out.stream, err: err.stream, kubeConfig, stop: new Promise((resolve) => { stop = resolve; }) });
+    const running = runCommand({ datastore: 'k8s', hostname: 'node-1', dataplane: 'none', inspect: '127.0.0.1:0', out: out.stream, err: err.stream, kubeConfig, stop: new Promise((resolve) => { stop = resolve; }) });
     await out.waitFor(/following the cluster at http:\/\/127\.0\.0\.1:\d+/);
     expect(out.text()).toMatch(/in sync after \d+ ms on node-1: 1 local endpoints/);
     await server.nextRequest((request) => request.path === '/api/v1/pods' && request.query['watch'] === 'true');
@@ -68,7 +68,7 @@ describe('troupe run', () => {
     const fs = exampleOnMemoryFs();
     const file = join(mkdtempSync(join(tmpdir(), 'troupe-run-')), 'dataplane.bin');
     let stop!: () => void;
-    const running = runCommand({ datastore: 'file:/cluster', hostname: 'node-1', dataplane: `file:${file}`, out: out.stream, err: err.stream, fs, stop: new Promise((resolve) => { stop = resolve; }) });
+    const running = runCommand({ datastore: 'file:/cluster', hostname: 'node-1', dataplane: `file:${file}`, inspect: '127.0.0.1:0', out: out.stream, err: err.stream, fs, stop: new Promise((resolve) => { stop = resolve; }) });
     await out.waitFor(/watching \/cluster for changes/);
     expect(out.text()).toMatch(/in sync after \d+ ms on node-1: 10 local endpoints, 8 active policies, 7 profiles, 9 IP sets \(26 members\)/);
     fs.write('/cluster/late.yaml', newPod);
@@ -93,16 +93,35 @@ describe('troupe run', () => {
     expect(membersOnly(JSON.parse(JSON.stringify(replayed.view())) as typeof expected)).toEqual(membersOnly(expected));
   });
 
+  it('serves the inspection endpoint it names in the summary; /readyz is 200 once in sync', async () => {
+    const out = watchedStream();
+    let stop!: () => void;
+    const running = runCommand({ datastore: 'file:/cluster', hostname: 'node-1', dataplane: 'none', inspect: '127.0.0.1:0', out: out.stream, err: new PassThrough(), fs: exampleOnMemoryFs(), stop: new Promise((resolve) => { stop = resolve; }) });
+    await out.waitFor(/inspection: (http:\/\/127\.0\.0\.1:\d+)\//);
+    const url = /inspection: (http:\/\/127\.0\.0\.1:\d+)\//.exec(out.text())![1]!;
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    const tree = await (await fetch(`${url}/actors`)).json() as { actors: { path: string }[] };
+    expect(tree.actors.map((actor) => actor.path)).toContain('/calc/member-calc');
+    stop();
+    expect(await running).toBe(0);
+  });
+
+  it('refuses to serve inspection on a non-loopback address without a token (exit 2, saying why)', async () => {
+    const err = watchedStream();
+    expect(await runCommand({ dataplane: 'none', inspect: '0.0.0.0:0', out: new PassThrough(), err: err.stream, fs: exampleOnMemoryFs(), datastore: 'file:/cluster' })).toBe(2);
+    expect(err.text()).toContain('refusing to serve the inspection endpoint on 0.0.0.0:0 without a token');
+  });
+
   it('refuses an unknown --dataplane and an unreadable datastore with their exit codes', async () => {
     const err = watchedStream();
-    expect(await runCommand({ dataplane: 'carrier-pigeon', out: new PassThrough(), err: err.stream })).toBe(2);
+    expect(await runCommand({ dataplane: 'carrier-pigeon', inspect: 'none', out: new PassThrough(), err: err.stream })).toBe(2);
     expect(err.text()).toContain('--dataplane "carrier-pigeon": expected stdout, file:PATH, driver:COMMAND or none');
-    expect(await runCommand({ datastore: 'file:/nonexistent', dataplane: 'none', out: new PassThrough(), err: err.stream })).toBe(3);
+    expect(await runCommand({ datastore: 'file:/nonexistent', dataplane: 'none', inspect: 'none', out: new PassThrough(), err: err.stream })).toBe(3);
     expect(err.text()).toContain('/nonexistent: cannot read: no such file or directory');
   });
 
   it('as a process: streams to a driver on fd 3, reads its replies on fd 4, and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'run', '--dataplane', `driver:${process.execPath} examples/driver/log-driver.mjs`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'run', '--inspect', '127.0.0.1:0', '--dataplane', `driver:${process.execPath} examples/driver/log-driver.mjs`], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     const seen = (pattern: RegExp) => new Promise<void>((resolve) => {
