@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CALC_FORMATS, CALC_WIRINGS, calcCommand } from './calc-command.js';
 import { demoCommand } from './demo-command.js';
+import { inspectCommand } from './inspect-command.js';
 import { runCommand } from './run-command.js';
 import { traceCommand } from './trace-command.js';
 
@@ -44,6 +45,19 @@ export function createProgram(): Command {
     .option('--inspect-token-file <file>', 'a file holding the bearer token the inspection endpoint requires')
     .action(async (options: { datastore?: string; hostname?: string; dataplane: string; inspect: string; inspectTokenFile?: string }) => {
       process.exitCode = await runCommand({ ...options, out: process.stdout, err: process.stderr });
+    });
+
+  program
+    .command('inspect')
+    .description('The actor tree of a running troupe (its inspection endpoint) as a table: path, state, mailbox,\nrate, restarts.')
+    .argument('[addr]', 'the inspection endpoint, HOST:PORT or a URL', '127.0.0.1:9099')
+    .option('--watch [seconds]', 'refresh every N seconds until Ctrl-C', (value: string) => Number(value), undefined)
+    .option('--json', 'print the tree as JSON', false)
+    .option('--actor <path>', 'one actor: its figures, snapshot and recent events')
+    .option('--token-file <file>', 'the bearer token, when the endpoint requires one')
+    .action(async (addr: string, options: { watch?: number | boolean; json: boolean; actor?: string; tokenFile?: string }) => {
+      const watch = options.watch === true ? 2 : options.watch === false ? undefined : options.watch;
+      process.exitCode = await inspectCommand({ address: addr, json: options.json, ...(watch === undefined ? {} : { watch }), ...(options.actor === undefined ? {} : { actor: options.actor }), ...(options.tokenFile === undefined ? {} : { tokenFile: options.tokenFile }), out: process.stdout, err: process.stderr });
     });
 
   program
