@@ -187,11 +187,11 @@ export class ActorCell {
     return this.spec.kind === 'actor' && (this.parked > 0 || this.suspended);
   }
 
-  /** Processes at most `max` items (system items first), then yields. */
-  processTurn(max: number): number {
+  /** Processes at most `max` items (system items first), then yields; also once the clock passes `deadline`. */
+  processTurn(max: number, deadline = Number.POSITIVE_INFINITY): number {
     let done = 0;
     let now = this.#host.clock.now();
-    while (done < max && this.#actor !== undefined && !this.#held()) {
+    while (done < max && now < deadline && this.#actor !== undefined && !this.#held()) {
       this.stepStartedAt = now;
       const item = this.#systemQueue.shift();
       if (item !== undefined) {

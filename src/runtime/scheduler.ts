@@ -16,7 +16,8 @@ export interface Runnable {
   readonly path: string;
   scheduled: boolean;
   hasWork(): boolean;
-  processTurn(max: number): number;
+  /** Handles at most `max` items, stopping early once the clock passes `deadline` (if given). */
+  processTurn(max: number, deadline?: number): number;
 }
 
 export interface Scheduler {
@@ -63,11 +64,13 @@ export class RealTimeScheduler implements Scheduler {
     const deadline = this.#clock.now() + this.#sliceMs;
     let turns = 0;
     for (let cell = this.#queue.shift(); cell !== undefined; cell = this.#queue.shift()) {
-      cell.processTurn(this.#throughput);
+      // A turn stops at the deadline too: one message may carry a large batch, and the event loop
+      // (the inspection endpoint, sockets, timers) must get its turn every slice.
+      cell.processTurn(this.#throughput, deadline);
       if (cell.hasWork()) this.#queue.push(cell);
       else cell.scheduled = false;
       turns += 1;
-      if ((turns & 15) === 0 && this.#clock.now() >= deadline) break;
+      if ((turns & 3) === 0 && this.#clock.now() >= deadline) break;
     }
     if (this.#queue.length > 0) this.#arm();
   };

@@ -54,7 +54,8 @@ export class InspectionServer {
   readonly #events: EventLog;
   readonly #rates: RateSampler;
   readonly #registry: Registry;
-  readonly #streams = new Set<ServerResponse>();
+  /** Open event streams and how to stop feeding each. */
+  readonly #streams = new Map<ServerResponse, () => void>();
   #lastSampleAt = Number.NEGATIVE_INFINITY;
   url = '';
 
@@ -84,7 +85,11 @@ export class InspectionServer {
   }
 
   async close(): Promise<void> {
-    for (const stream of this.#streams) stream.end();
+    for (const [stream, stop] of this.#streams) {
+      stop();
+      stream.end();
+    }
+    this.#streams.clear();
     this.#events.close();
     this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
@@ -145,10 +150,10 @@ export class InspectionServer {
     const types: RuntimeEventType[] | undefined = parseEventTypes(url.searchParams.get('types'));
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     response.write(': troupe events\n\n');
-    this.#streams.add(response);
     const stop = this.#events.follow({ prefix: url.searchParams.get('prefix') ?? '/', ...(types === undefined ? {} : { types }) }, (event) => {
-      response.write(`event: ${event.type}\ndata: ${JSON.stringify(summarize(event))}\n\n`);
+      if (!response.writableEnded) response.write(`event: ${event.type}\ndata: ${JSON.stringify(summarize(event))}\n\n`);
     });
+    this.#streams.set(response, stop);
     response.once('close', () => { stop(); this.#streams.delete(response); });
   }
 
