@@ -70,7 +70,7 @@ export class RealTimeScheduler implements Scheduler {
       if (cell.hasWork()) this.#queue.push(cell);
       else cell.scheduled = false;
       turns += 1;
-      if ((turns & 3) === 0 && this.#clock.now() >= deadline) break;
+      if ((turns & 15) === 0 && this.#clock.now() >= deadline) break;
     }
     if (this.#queue.length > 0) this.#arm();
   };
