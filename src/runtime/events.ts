@@ -49,10 +49,12 @@ export class EventBus {
   /** Listeners to some types only: an inspection client that does not ask for the per-message
    * `actor.processed` events must not make every actor build one. */
   readonly #byType = new Map<RuntimeEventType, Set<RuntimeEventListener>>();
+  /** Typed listeners per type, as a plain object: `wants` runs on every message. */
+  readonly #typedCounts = Object.fromEntries(RUNTIME_EVENT_TYPES.map((type) => [type, 0])) as Record<RuntimeEventType, number>;
 
   /** True when an event of this type would reach anyone; call before building the event. */
   wants(type: RuntimeEventType): boolean {
-    return this.#listeners.size > 0 || (this.#byType.get(type)?.size ?? 0) > 0 || channels[type].hasSubscribers;
+    return this.#listeners.size > 0 || this.#typedCounts[type] > 0 || channels[type].hasSubscribers;
   }
 
   publish(event: RuntimeEvent): void {
@@ -73,7 +75,14 @@ export class EventBus {
       let set = this.#byType.get(type);
       if (set === undefined) this.#byType.set(type, (set = new Set()));
       set.add(listener);
+      this.#typedCounts[type] = set.size;
     }
-    return () => { for (const type of types) this.#byType.get(type)?.delete(listener); };
+    return () => {
+      for (const type of types) {
+        const set = this.#byType.get(type);
+        set?.delete(listener);
+        this.#typedCounts[type] = set?.size ?? 0;
+      }
+    };
   }
 }
