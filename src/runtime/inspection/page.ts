@@ -1,6 +1,6 @@
 /**
  * The inspection page at `/`: one self-contained HTML document (no build step, no CDN; it works
- * offline). It polls `/actors` each second and draws the actors as a graph — the pipeline's edges
+ * offline). It long-polls `/actors?waitMs=1000` and draws the actors as a graph — the pipeline's edges
  * when the endpoint knows them, the supervision tree otherwise — with live mailbox depths and rates,
  * crashed and restarting actors coloured; clicking one shows its state, snapshot and recent events.
  */
@@ -76,10 +76,20 @@ async function show(path) {
   document.getElementById('detail-snapshot').textContent = JSON.stringify(body.snapshot, null, 2);
   document.getElementById('detail-events').textContent = body.events.map(e => e.at + ' ' + e.type).join('\\n');
 }
-async function tick() {
-  try { draw(await (await fetch('/actors')).json()); } catch (error) { console.error(error); }
+// Long-polling: the endpoint answers each request a second after it came (on the server's clock),
+// so the page needs no timer of its own.
+async function follow() {
+  let waitMs = 0;
+  for (;;) {
+    try {
+      draw(await (await fetch('/actors?waitMs=' + waitMs)).json());
+    } catch (error) {
+      document.querySelector('h1').textContent = 'troupe — connection lost (' + error.message + '); reload the page to reconnect';
+      return;
+    }
+    waitMs = 1000;
+  }
 }
-tick();
-setInterval(tick, 1000);
+follow();
 </script></body></html>
 `;

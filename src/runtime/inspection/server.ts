@@ -113,7 +113,7 @@ export class InspectionServer {
     }
     try {
       if (path === '/') return sendText(response, 200, 'text/html; charset=utf-8', INSPECTION_PAGE);
-      if (path === '/actors') return send(response, 200, this.#tree());
+      if (path === '/actors') return this.#treeAfter(response, url);
       if (path.startsWith('/actors/')) return this.#actor(response, decodeURIComponent(path.slice('/actors'.length)));
       if (path === '/events') return this.#follow(response, url);
       if (path === '/dead-letters') return send(response, 200, { total: this.#options.system.deadLetters.total, deadLetters: this.#options.system.deadLetters.list().map((letter) => summarize(letter)) });
@@ -134,6 +134,14 @@ export class InspectionServer {
       this.#lastSampleAt = system.clock.now();
     }
     return { actors: actors.map((actor) => actorNode(actor, this.#rates.rate(actor.path))), edges: this.#options.edges?.() ?? [] };
+  }
+
+  /** `?waitMs=N` answers after N ms on the system's clock (at most 10 s): the page long-polls with it. */
+  #treeAfter(response: ServerResponse, url: URL): void {
+    const wait = Math.min(10_000, Math.max(0, Number(url.searchParams.get('waitMs') ?? '0') || 0));
+    if (wait === 0) return send(response, 200, this.#tree());
+    const timer = this.#options.system.clock.setTimeout(() => { if (!response.writableEnded) send(response, 200, this.#tree()); }, wait);
+    response.once('close', () => this.#options.system.clock.clearTimeout(timer));
   }
 
   #actor(response: ServerResponse, path: string): void {

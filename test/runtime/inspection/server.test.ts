@@ -46,6 +46,20 @@ describe('the inspection endpoint', () => {
     expect(body.edges).toContainEqual({ from: '/calc/rule-scanner', to: '/calc/member-calc' });
   });
 
+  it('GET /actors?waitMs=N answers after N ms on the system clock (the page long-polls with it)', async () => {
+    const { sim, url } = await calcUnderInspection();
+    let answered = false;
+    const timersBefore = sim.clock.pendingTimers;
+    const pending = get(`${url}/actors?waitMs=1000`).then((response) => { answered = true; return response; });
+    // Event-loop turns (not time) until the request is in and its timer armed.
+    for (let turn = 0; turn < 1000 && sim.clock.pendingTimers === timersBefore; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    sim.clock.advance(999);
+    for (let turn = 0; turn < 5; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    expect(answered).toBe(false);
+    sim.clock.advance(1);
+    expect((await pending).status).toBe(200);
+  });
+
   it('GET /actors/<path>: one actor with its snapshot summarized and its recent events', async () => {
     const { url, load } = await calcUnderInspection();
     await load();
