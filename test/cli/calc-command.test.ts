@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { MemoryModelSource } from '../../src/adapters/datastore/model-file.js';
 import { calcCommand } from '../../src/cli/calc-command.js';
+import { captured } from './captured.js';
 import type { CalcOptions } from '../../src/cli/calc-command.js';
 import { FrameDecoder } from '../../src/protocol/dataplane/codec.js';
 import { STATE_LISTS } from '../actors/calc/states/states.js';
@@ -15,14 +15,8 @@ const state = STATE_LISTS['namedPorts']![0]!;
 const records = [...state.kvs, gnp('broken', { selector: 'app ==' })];
 
 async function calc(options: Partial<CalcOptions>): Promise<{ code: number; stdout: Buffer; stderr: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const stdout: Buffer[] = [];
-  const stderr: Buffer[] = [];
-  out.on('data', (chunk: Buffer) => stdout.push(chunk));
-  err.on('data', (chunk: Buffer) => stderr.push(chunk));
-  const code = await calcCommand({ datastore: 'memory', hostname: 'h1', format: 'json', wiring: 'actors', out, err, source: new MemoryModelSource(records), ...options });
-  return { code, stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr).toString() };
+  const result = await captured((out, err) => calcCommand({ datastore: 'memory', hostname: 'h1', format: 'json', wiring: 'actors', out, err, source: new MemoryModelSource(records), ...options }));
+  return { code: result.code, stdout: result.stdoutBytes, stderr: result.stderr };
 }
 
 describe('troupe calc', () => {

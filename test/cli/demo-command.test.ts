@@ -1,15 +1,10 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { demoCommand } from '../../src/cli/demo-command.js';
+import { captured } from './captured.js';
 
 async function run(extra: Partial<Parameters<typeof demoCommand>[0]> = {}) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const chunks = { out: '', err: '' };
-  out.on('data', (chunk: Buffer) => { chunks.out += chunk.toString(); });
-  err.on('data', (chunk: Buffer) => { chunks.err += chunk.toString(); });
-  const code = await demoCommand({ clock: 'simulated', seed: 1, records: 12, intervalMs: 200, crash: [], out, err, ...extra });
-  return { code, ...chunks };
+  const { code, stdout, stderr } = await captured((out, err) => demoCommand({ clock: 'simulated', seed: 1, records: 12, intervalMs: 200, crash: [], out, err, ...extra }));
+  return { code, out: stdout, err: stderr };
 }
 
 describe('troupe demo (the runtime at work, simulated clock)', () => {

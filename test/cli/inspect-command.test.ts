@@ -1,4 +1,3 @@
-import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ActorCalcGraph } from '../../src/actors/calc/actors/wiring.js';
 import { StateSink } from '../../src/actors/calc/output/dataplane-connection.js';
@@ -8,6 +7,7 @@ import { SimulatedClock } from '../../src/runtime/clock.js';
 import { InspectionServer } from '../../src/runtime/inspection/server.js';
 import { Simulation } from '../../src/runtime/simulation.js';
 import { settle } from '../actors/calc/actors/actor-graph.js';
+import { captured } from './captured.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,15 +23,8 @@ async function running(token?: string) {
   return server.url.replace('http://', '');
 }
 
-async function inspect(options: Partial<InspectOptions>) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-  err.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-  const code = await inspectCommand({ address: '127.0.0.1:1', json: false, out, err, ...options });
-  return { code, stdout, stderr };
+function inspect(options: Partial<InspectOptions>) {
+  return captured((out, err) => inspectCommand({ address: '127.0.0.1:1', json: false, out, err, ...options }));
 }
 
 describe('troupe inspect', () => {

@@ -1,20 +1,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { traceCommand } from '../../src/cli/trace-command.js';
 import type { TraceOptions } from '../../src/cli/trace-command.js';
+import { captured } from './captured.js';
 
-async function run(options: Partial<TraceOptions>) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-  err.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-  const code = await traceCommand({ datastore: 'examples/cluster', format: 'text', out, err, ...options });
-  return { code, stdout, stderr };
+function run(options: Partial<TraceOptions>) {
+  return captured((out, err) => traceCommand({ datastore: 'examples/cluster', format: 'text', out, err, ...options }));
 }
 
 /** The example cluster's intent, flow by flow (see the comments in examples/cluster/*.yaml). */
