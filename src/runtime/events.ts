@@ -15,6 +15,8 @@ export type DeadLetterReason = 'poison' | 'stopped' | 'no-such-actor';
 export type RuntimeEvent =
   | { type: 'actor.spawned'; at: number; path: string; parent: string | undefined; kind: ActorKind }
   | { type: 'actor.started'; at: number; path: string; restart: boolean }
+  | { type: 'actor.restored'; at: number; path: string; timers: number }
+  | { type: 'actor.state-discarded'; at: number; path: string; reason: string }
   | { type: 'actor.processed'; at: number; path: string; messageType: string; durationMs: number }
   | { type: 'actor.state-changed'; at: number; path: string; from: unknown; to: unknown }
   | { type: 'actor.crashed'; at: number; path: string; error: ErrorSummary; messageType: string | undefined; crashCount: number }
@@ -30,7 +32,7 @@ export type RuntimeEventType = RuntimeEvent['type'];
 export type RuntimeEventOf<T extends RuntimeEventType> = Extract<RuntimeEvent, { type: T }>;
 
 export const RUNTIME_EVENT_TYPES: readonly RuntimeEventType[] = [
-  'actor.spawned', 'actor.started', 'actor.processed', 'actor.state-changed', 'actor.crashed',
+  'actor.spawned', 'actor.started', 'actor.restored', 'actor.state-discarded', 'actor.processed', 'actor.state-changed', 'actor.crashed',
   'actor.restart-scheduled', 'actor.restarted', 'actor.stopped', 'actor.dead-lettered', 'mailbox.overflow',
   'supervisor.gave-up', 'system.failed',
 ];

@@ -29,3 +29,8 @@ export type { Strategy, ChildKind, SupervisorOptions, Intensity, Backoff } from 
 export type { ActorStats } from './stats.js';
 export { unaccounted } from './stats.js';
 export type { DeadLetter } from './dead-letters.js';
+export { StateStore, PersistenceError, CorruptStateError, DURABILITY_MODES } from './persistence/state-store.js';
+export type { Durability, StoreBackend, StoreStats } from './persistence/state-store.js';
+export { MemoryBackend } from './persistence/memory-backend.js';
+export { openStateStore, STATE_SCHEMA_VERSION } from './persistence/lmdb-store.js';
+export type { DurableOptions, ActorStateView } from './persistence/durable.js';

@@ -7,6 +7,8 @@
 import { randomInt } from 'node:crypto';
 import type { AnyActorLogic, EventFromLogic, InputFrom } from 'xstate';
 import { ActorCell } from './actor-cell.js';
+import { ActorDurability } from './persistence/durable.js';
+import type { DurableOptions } from './persistence/durable.js';
 import type { CellSpec } from './actor-cell.js';
 import { ActorRef } from './actor-ref.js';
 import type { MessageOf, Reply, RefRouter, SendResult } from './actor-ref.js';
@@ -47,6 +49,8 @@ export interface SpawnOptions<TInput = unknown> {
   readonly shutdownGraceMs?: number;
   /** Dead-letter a message after it crashed the actor this many times. Default 3. */
   readonly maxMessageCrashes?: number;
+  /** Makes the actor durable: saved to the store after every step, restored at every start (persistence/durable.ts). */
+  readonly durable?: DurableOptions;
 }
 
 export interface SupervisorSpawnOptions extends Partial<Omit<SupervisorOptions, 'intensity' | 'backoff'>> {
@@ -299,6 +303,7 @@ export class ActorSystem implements CellHost, RefRouter {
       mailbox: { ...DEFAULT_MAILBOX, ...options.mailbox },
       shutdownGraceMs: options.shutdownGraceMs ?? 5000,
       maxMessageCrashes: options.maxMessageCrashes ?? 3,
+      ...(options.durable === undefined ? {} : { durable: new ActorDurability(path, options.durable) }),
     };
     const cell = new ActorCell(spec, this);
     this.#cells.set(path, cell);
