@@ -9,13 +9,13 @@
  * An output that breaks (a driver exiting, a file that cannot be written) settles `failed`.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { FrameSink } from '../../actors/calc/output/dataplane-connection.js';
 import type { DataplaneSink } from '../../actors/calc/output/dataplane-connection.js';
 import { FrameDecoder } from '../../protocol/dataplane/codec.js';
 import type { ToDataplane } from '../../protocol/dataplane/messages.js';
 import { TroupeError } from '../../runtime/errors.js';
+import { FileFrameSink } from './file-frame-sink.js';
 
 export class DataplaneOutputError extends TroupeError {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -38,9 +38,9 @@ function endStream(stream: Writable): Promise<void> {
 }
 
 function fileOutput(path: string): DataplaneOutput {
-  const stream = createWriteStream(path, { flags: 'a' });
-  const failed = new Promise<Error>((resolve) => stream.once('error', (error) => resolve(new DataplaneOutputError(`cannot write ${path}: ${error.message}`, { cause: error }))));
-  return { sink: new FrameSink((frame) => stream.write(frame)), description: `framed messages appended to ${path}`, failed, received: () => 0, close: () => endStream(stream) };
+  const sink = new FileFrameSink(path);
+  const failed = sink.failed.then((error) => new DataplaneOutputError(error.message, { cause: error.cause }));
+  return { sink, description: `framed messages appended to ${path}`, failed, received: () => 0, close: () => { sink.close(); return Promise.resolve(); } };
 }
 
 function driverOutput(command: string): DataplaneOutput {
@@ -51,13 +51,14 @@ function driverOutput(command: string): DataplaneOutput {
   const decoder = new FrameDecoder('from-dataplane');
   fromDriver.on('data', (chunk: Buffer) => { received += decoder.push(chunk).length; });
   let closing = false;
+  const frames = new FrameSink((frame) => toDriver.write(frame));
   const failed = new Promise<Error>((resolve) => {
     child.once('error', (error) => resolve(new DataplaneOutputError(`cannot start the dataplane driver ${JSON.stringify(command)}: ${error.message}`, { cause: error })));
     child.once('exit', (code, signal) => { if (!closing) resolve(new DataplaneOutputError(`the dataplane driver ${JSON.stringify(command)} exited (${signal ?? `code ${code}`})`)); });
     toDriver.once('error', (error) => { if (!closing) resolve(new DataplaneOutputError(`writing to the dataplane driver failed: ${error.message}`, { cause: error })); });
   });
   return {
-    sink: new FrameSink((frame) => toDriver.write(frame)),
+    sink: perProcessSink((message) => frames.write(message)),
     description: `dataplane driver ${JSON.stringify(command)} (pid ${child.pid ?? '?'}, fd 3 / fd 4)`,
     failed,
     received: () => received,
@@ -69,11 +70,27 @@ function driverOutput(command: string): DataplaneOutput {
   };
 }
 
+/**
+ * A consumer that lives only as long as this process (stdout, a driver we start): after a restart of
+ * the process it is a new one and gets a complete stream from 0; after a restart of the dataplane
+ * actor inside the process it is the same one, and the stream continues.
+ */
+export function perProcessSink(write: (message: ToDataplane) => void): DataplaneSink {
+  let written = 0;
+  return {
+    write: (message) => {
+      written += 1;
+      write(message);
+    },
+    resume: () => (written > 0 ? { keep: true, messages: [] } : undefined),
+  };
+}
+
 export function openDataplaneOutput(spec: string, stdout: Writable): DataplaneOutput {
   const never = new Promise<Error>(() => undefined);
-  if (spec === 'none') return { sink: { write: () => undefined }, description: 'not sent anywhere (--dataplane none)', failed: never, received: () => 0, close: () => Promise.resolve() };
+  if (spec === 'none') return { sink: perProcessSink(() => undefined), description: 'not sent anywhere (--dataplane none)', failed: never, received: () => 0, close: () => Promise.resolve() };
   if (spec === 'stdout') {
-    return { sink: { write: (message: ToDataplane) => { stdout.write(`${JSON.stringify(message)}\n`); } }, description: 'JSON lines on stdout', failed: never, received: () => 0, close: () => Promise.resolve() };
+    return { sink: perProcessSink((message) => { stdout.write(`${JSON.stringify(message)}\n`); }), description: 'JSON lines on stdout', failed: never, received: () => 0, close: () => Promise.resolve() };
   }
   if (spec.startsWith('file:') && spec.length > 'file:'.length) return fileOutput(spec.slice('file:'.length));
   if (spec.startsWith('driver:') && spec.length > 'driver:'.length) return driverOutput(spec.slice('driver:'.length));

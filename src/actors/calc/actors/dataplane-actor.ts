@@ -7,16 +7,26 @@
  *
  * Machine states: passing (live) ⇄ resyncing (collecting a new epoch in the shadow).
  * Replies to flush requests once the flush has reached the dataplane.
+ *
+ * Durable (`dataplaneDurability`): the mirror (incrementally, output/mirror-journal.ts), the next
+ * sequence number and the output's position. Restored — after a crash of this actor or of the whole
+ * process — it asks the output what it already has beyond the stored position (a file's tail), and
+ * waits in `resyncing` for the recomputed state up to an InSync flush before sending the difference:
+ * the dataplane gets exactly what makes it right, numbered on from where it stopped. A new consumer
+ * (a driver process started anew) gets a complete stream from 0 instead.
  */
 import { setup } from 'xstate';
 import { sendFrom } from '../../../runtime/message.js';
 import type { Envelope } from '../../../runtime/message.js';
 import type { Marker } from '../graph/barrier.js';
-import { DataplaneConnection, StateSink, TeeSink } from '../output/dataplane-connection.js';
+import { DataplaneConnection, TeeSink } from '../output/dataplane-connection.js';
 import type { DataplaneSink } from '../output/dataplane-connection.js';
 import { diffDataplane } from '../output/dataplane-diff.js';
 import type { DataplaneMessage } from '../output/dataplane-diff.js';
 import { DataplaneState } from '../output/dataplane-state.js';
+import { MirrorJournal } from '../output/mirror-journal.js';
+import type { DurableOptions } from '../../../runtime/persistence/durable.js';
+import type { StateStore } from '../../../runtime/persistence/state-store.js';
 import type { CalcEpochs } from './epochs.js';
 import type { DataPayload, MarkerPayload } from './stage-actor.js';
 import { CALC_PATHS as P } from './stages.js';
@@ -32,18 +42,25 @@ const ANSWERED_LIMIT = 1_024;
 
 interface DataplaneContext {
   readonly input: DataplaneInput;
-  readonly mirror: StateSink;
+  readonly mirror: MirrorJournal;
   readonly connection: DataplaneConnection;
   epoch: number;
   shadow: DataplaneState | undefined;
+  /** Restored: the shadow is complete only once it has InSync (before that the resolver sends no endpoints). */
+  awaitInSync: boolean;
   answered: Set<string>;
   resyncs: number;
 }
 
+function newShadow(mirror: MirrorJournal, startupConfig: Readonly<Record<string, string>>): DataplaneState {
+  const shadow = new DataplaneState();
+  shadow.apply({ configUpdate: { config: mirror.state.config ?? startupConfig } });
+  return shadow;
+}
+
 function enterEpoch(context: DataplaneContext, epoch: number): void {
   context.epoch = epoch;
-  context.shadow = new DataplaneState();
-  context.shadow.apply({ configUpdate: { config: context.mirror.state.config ?? context.input.startupConfig } });
+  context.shadow = newShadow(context.mirror, context.input.startupConfig);
 }
 
 function onData(context: DataplaneContext, payload: DataPayload<DataplaneMessage>): void {
@@ -66,7 +83,11 @@ function finishResync(context: DataplaneContext, shadow: DataplaneState): void {
 function onMarker(context: DataplaneContext, payload: MarkerPayload, self: object): void {
   if (payload.epoch < context.epoch) return;
   if (payload.epoch > context.epoch) enterEpoch(context, payload.epoch);
-  if (context.shadow !== undefined && payload.marker.flush) finishResync(context, context.shadow);
+  const shadow = context.shadow;
+  if (shadow !== undefined && payload.marker.flush && (!context.awaitInSync || shadow.inSyncCount > 0)) {
+    context.awaitInSync = false;
+    finishResync(context, shadow);
+  }
   if (context.shadow === undefined) answer(context, payload.marker, self);
 }
 
@@ -86,13 +107,14 @@ export const dataplaneLogic = setup({
 }).createMachine({
   id: 'calc-dataplane',
   context: ({ input }) => {
-    const mirror = new StateSink();
+    const mirror = new MirrorJournal();
     return {
       input,
       mirror,
       connection: new DataplaneConnection(new TeeSink([mirror, input.sink]), input.startupConfig),
       epoch: input.epochs.started(P.dataplane).epoch,
       shadow: undefined,
+      awaitInSync: false,
       answered: new Set(),
       resyncs: 0,
     };
@@ -108,3 +130,42 @@ export const dataplaneLogic = setup({
     resyncing: { always: { guard: ({ context }) => context.shadow === undefined, target: 'passing' } },
   },
 });
+
+interface StoredConnection { readonly next: number; readonly inSync: boolean; readonly position: unknown }
+
+/** The context after a restart, from the store and what the output says it already has. */
+function restoreDataplane(state: Parameters<DurableOptions['restore']>[0], input: DataplaneInput): DataplaneContext | undefined {
+  const stored = state.get('connection') as StoredConnection | undefined;
+  const resume = input.sink.resume === undefined ? { keep: true, messages: [] } : input.sink.resume(stored?.position);
+  if (resume === undefined) return undefined; // a new consumer: a complete stream from 0
+  if (stored === undefined && resume.messages.length === 0) return undefined;
+  const keep = resume.keep && stored !== undefined;
+  const mirror = keep ? MirrorJournal.restore(state) : new MirrorJournal();
+  if (!keep) mirror.touchAll();
+  for (const message of resume.messages) mirror.write(message);
+  const connection = new DataplaneConnection(new TeeSink([mirror, input.sink]), input.startupConfig, { next: mirror.state.messages, inSync: mirror.state.inSyncCount > 0 });
+  return {
+    input,
+    mirror,
+    connection,
+    epoch: input.epochs.started(P.dataplane).epoch,
+    shadow: newShadow(mirror, input.startupConfig),
+    awaitInSync: true,
+    answered: new Set(),
+    resyncs: 0,
+  };
+}
+
+/** Makes the dataplane actor durable in `store` (see the header). */
+export function dataplaneDurability(store: StateStore): DurableOptions<DataplaneContext, DataplaneInput> {
+  return {
+    store,
+    version: 1,
+    restore: restoreDataplane,
+    save: (context, state) => {
+      context.mirror.save(state);
+      const { connection } = context;
+      state.put('connection', { next: connection.sent, inSync: connection.inSync, position: context.input.sink.position?.() } satisfies StoredConnection);
+    },
+  };
+}

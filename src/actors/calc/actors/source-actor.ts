@@ -6,12 +6,19 @@
  *
  * Machine states follow the datastore: waitingForDatastore → resyncing → inSync. With `autoFlush`,
  * every batch of records is followed by a flush, rate-limited by a leaky bucket on the actor's clock.
+ *
+ * Durable (`sourceDurability`): the records as the datastore sent them (`r/<key>`), the datastore's
+ * positions (`p/<source>`, a Kubernetes resourceVersion per resource) and the sync status — the
+ * replayable half of the Syncer. After a process restart the calculators start empty: `resume`
+ * replays the restored snapshot into them, and the datastore, started from `storedRecords`, sends
+ * only what changed while troupe was down.
  */
 import { enqueueActions, setup } from 'xstate';
 import { sendFrom } from '../../../runtime/message.js';
 import type { Envelope } from '../../../runtime/message.js';
 import type { FlushReply, Marker } from '../graph/barrier.js';
-import { routeUpdate, validateRecords } from '../graph/dispatcher.js';
+import { routeUpdate } from '../graph/dispatcher.js';
+import { validateRecord } from '../model/validate.js';
 import type { Stage as Route } from '../graph/dispatcher.js';
 import type { SyncStatus } from '../graph/events.js';
 import { FlushThrottle } from '../graph/flush-throttle.js';
@@ -21,6 +28,8 @@ import type { InvalidRecord } from '../model/validate.js';
 import type { CalcFigures } from './calc-figures.js';
 import type { CalcEpochs } from './epochs.js';
 import { Outbox } from './stage-actor.js';
+import type { DurableOptions } from '../../../runtime/persistence/durable.js';
+import type { StateStore } from '../../../runtime/persistence/state-store.js';
 import { CALC_PATHS as P } from './stages.js';
 
 export interface SourceInput {
@@ -41,6 +50,13 @@ const RECENT_REPLIES = 64;
 interface SourceContext {
   readonly input: SourceInput;
   readonly snapshot: Map<string, ModelUpdate>;
+  /** Changes not yet saved: key → the record as received, or null for a deletion. */
+  readonly unsaved: Map<string, unknown>;
+  readonly positions: Map<string, string>;
+  readonly unsavedPositions: Set<string>;
+  /** Restored from the store: the calculators (a new process) have not seen the snapshot yet. */
+  resumePending: boolean;
+  statusUnsaved: boolean;
   readonly out: Outbox;
   epoch: number;
   nextMarker: number;
@@ -58,11 +74,16 @@ function route(context: SourceContext, updates: readonly ModelUpdate[]): void {
 }
 
 function onRecords(context: SourceContext, records: readonly unknown[]): void {
-  const updates = validateRecords(records, context.input.onInvalid);
-  for (const update of updates) {
+  const updates: ModelUpdate[] = [];
+  for (const record of records) {
+    const { update, invalid } = validateRecord(record);
+    if (invalid !== undefined) context.input.onInvalid(invalid);
+    if (update === undefined) continue;
+    updates.push(update);
     const key = keyString(update);
     if (update.value === null) context.snapshot.delete(key);
     else context.snapshot.set(key, update);
+    context.unsaved.set(key, update.value === null ? null : record);
   }
   context.updates += updates.length;
   for (const update of updates) context.input.figures.countUpdate(update.type);
@@ -75,10 +96,7 @@ function sendMarker(context: SourceContext, marker: Omit<Marker, 'id'>): void {
   context.out.marker({ id: context.nextMarker, ...marker });
 }
 
-function replay(context: SourceContext, epoch: number): void {
-  if (epoch <= context.epoch) return;
-  context.epoch = epoch;
-  context.out.epoch = epoch;
+function routeSnapshot(context: SourceContext): void {
   let batch: ModelUpdate[] = [];
   for (const update of context.snapshot.values()) {
     batch.push(update);
@@ -89,7 +107,31 @@ function replay(context: SourceContext, epoch: number): void {
     }
   }
   route(context, batch);
+  context.out.flush();
+}
+
+function replay(context: SourceContext, epoch: number): void {
+  // A source restored after its own crash opened this epoch itself and still owes the replay.
+  if (epoch < context.epoch || (epoch === context.epoch && !context.resumePending)) return;
+  context.epoch = epoch;
+  context.out.epoch = epoch;
+  context.resumePending = false;
+  routeSnapshot(context);
   sendMarker(context, { ...(context.status === 'InSync' ? { status: 'InSync' as const } : {}), flush: true, replies: context.recentReplies });
+}
+
+/** After a process restart: the calculators get the restored snapshot; the datastore's statuses follow. */
+function resume(context: SourceContext): void {
+  if (!context.resumePending) return;
+  context.resumePending = false;
+  routeSnapshot(context);
+}
+
+function emptySource(input: SourceInput): Omit<SourceContext, 'out' | 'epoch'> {
+  return {
+    input, snapshot: new Map(), unsaved: new Map(), positions: new Map(), unsavedPositions: new Set(), resumePending: false, statusUnsaved: false,
+    nextMarker: 0, status: 'WaitForDatastore', recentReplies: [], throttle: undefined, flushScheduled: false, updates: 0,
+  };
 }
 
 export const sourceLogic = setup({
@@ -98,10 +140,12 @@ export const sourceLogic = setup({
   actions: {
     noteStatus: ({ context, event }) => {
       context.status = event.payload as SyncStatus;
+      context.statusUnsaved = true;
       context.input.figures.syncStatus = context.status;
     },
     announceInSync: ({ context }) => {
       context.status = 'InSync';
+      context.statusUnsaved = true;
       context.input.figures.syncStatus = 'InSync';
       sendMarker(context, { status: 'InSync', flush: true });
     },
@@ -113,7 +157,7 @@ export const sourceLogic = setup({
     out.bind((to, type, payload) => sendFrom(self, to, type, payload));
     const epoch = input.epochs.started(P.source).epoch;
     out.epoch = epoch;
-    return { input, snapshot: new Map(), out, epoch, nextMarker: 0, status: 'WaitForDatastore', recentReplies: [], throttle: undefined, flushScheduled: false, updates: 0 };
+    return { ...emptySource(input), out, epoch };
   },
   initial: 'waitingForDatastore',
   on: {
@@ -145,6 +189,14 @@ export const sourceLogic = setup({
       },
     },
     replay: { actions: ({ context, event }) => replay(context, (event.payload as { epoch: number }).epoch) },
+    resume: { target: '.waitingForDatastore', actions: ({ context }) => resume(context) },
+    position: {
+      actions: ({ context, event }) => {
+        const { source, position } = event.payload as { source: string; position: string };
+        context.positions.set(source, position);
+        context.unsavedPositions.add(source);
+      },
+    },
     status: [
       { guard: 'inSync', target: '.inSync', actions: 'announceInSync' },
       { guard: ({ event }) => event.payload === 'ResyncInProgress', target: '.resyncing', actions: 'noteStatus' },
@@ -157,3 +209,54 @@ export const sourceLogic = setup({
     inSync: {},
   },
 });
+
+const RECORD = 'r/';
+const POSITION = 'p/';
+
+/** Makes the source durable in `store` (see the header). */
+export function sourceDurability(store: StateStore): DurableOptions<SourceContext, SourceInput> {
+  return {
+    store,
+    version: 1,
+    restore: (state, input) => {
+      const records = state.entries(RECORD);
+      const status = state.get('status') as SyncStatus | undefined;
+      if (records.length === 0 && status === undefined) return undefined;
+      const context = emptySource(input);
+      for (const [, record] of records) {
+        const { update } = validateRecord(record);
+        if (update !== undefined && update.value !== null) context.snapshot.set(keyString(update), update);
+      }
+      for (const [key, position] of state.entries(POSITION)) context.positions.set(key.slice(POSITION.length), position as string);
+      context.status = status ?? 'WaitForDatastore';
+      context.resumePending = true;
+      context.updates = context.snapshot.size;
+      const out = new Outbox(OUTPUTS);
+      const epoch = input.epochs.started(P.source).epoch;
+      out.epoch = epoch;
+      return { ...context, out, epoch };
+    },
+    save: (context, state) => {
+      for (const [key, record] of context.unsaved) {
+        if (record === null) state.remove(RECORD + key);
+        else state.put(RECORD + key, record);
+      }
+      context.unsaved.clear();
+      for (const source of context.unsavedPositions) state.put(POSITION + source, context.positions.get(source));
+      context.unsavedPositions.clear();
+      if (context.statusUnsaved) state.put('status', context.status);
+      context.statusUnsaved = false;
+    },
+  };
+}
+
+/** The records the source stored, as the datastore sent them: where a restarted datastore resumes from. */
+export function storedRecords(store: StateStore): unknown[] {
+  return store.entries(`${P.source}#${RECORD}`).map(([, record]) => record);
+}
+
+/** The datastore positions the source stored (a resourceVersion per Kubernetes resource). */
+export function storedPositions(store: StateStore): Map<string, string> {
+  const prefix = `${P.source}#${POSITION}`;
+  return new Map(store.entries(prefix).map(([key, position]) => [key.slice(prefix.length), position as string]));
+}

@@ -20,15 +20,20 @@
  *
  * Supervision: `/calc` is one-for-one; the calculators recover through epochs rather than by
  * restarting their neighbours. Mailboxes block (backpressure back to the caller of `onRecords`).
+ *
+ * Durability (`store`): the source (the records, the datastore's positions) and the dataplane actor
+ * (the mirror, the sequence number, the output's position) are durable actors; the calculators'
+ * state is derived, recomputed from the source's snapshot after a restart (`resume`).
  */
 import type { ActorSystem } from '../../../runtime/system.js';
 import type { SyncStatus } from '../graph/events.js';
 import type { CalcGraphOptions } from '../fused.js';
 import type { DataplaneView } from '../output/dataplane-state.js';
-import { dataplaneLogic } from './dataplane-actor.js';
+import { dataplaneDurability, dataplaneLogic } from './dataplane-actor.js';
+import type { StateStore } from '../../../runtime/persistence/state-store.js';
 import { CalcFigures } from './calc-figures.js';
 import { CalcEpochs } from './epochs.js';
-import { sourceLogic } from './source-actor.js';
+import { sourceDurability, sourceLogic } from './source-actor.js';
 import { stageLogic } from './stage-actor.js';
 import type { StageDefinition } from './stage-actor.js';
 import { CALC_PATHS, arcStage, configStage, membersStage, resolverStage, scannerStage, sequencerStage } from './stages.js';
@@ -43,6 +48,8 @@ export interface ActorCalcOptions extends CalcGraphOptions {
   readonly batchSize?: number;
   /** How long `flush()` and `view()` wait, on the system's clock. Default 10 minutes. */
   readonly timeoutMs?: number;
+  /** Where the source and the dataplane actor keep their state (durability); absent: nothing is kept. */
+  readonly store?: StateStore;
 }
 
 export class ActorCalcGraph {
@@ -68,7 +75,12 @@ export class ActorCalcGraph {
     const mailbox = { capacity: options.mailboxCapacity ?? 256, policy: 'block' as const };
     const { epochs, figures } = graph;
     system.spawnSupervisor(CALC_PATHS.supervisor, { strategy: 'one-for-one', intensity: { maxRestarts: 10, withinMs: 60_000 }, backoff: { minMs: 10, maxMs: 1_000, jitter: 0.2 } });
-    system.spawn(CALC_PATHS.dataplane, dataplaneLogic, { mailbox, input: { sink: options.sink, startupConfig: options.startupConfig ?? {}, epochs } });
+    const store = options.store?.enabled === true ? options.store : undefined;
+    system.spawn(CALC_PATHS.dataplane, dataplaneLogic, {
+      mailbox,
+      input: { sink: options.sink, startupConfig: options.startupConfig ?? {}, epochs },
+      ...(store === undefined ? {} : { durable: dataplaneDurability(store) }),
+    });
     const stages: [string, StageDefinition][] = [
       [CALC_PATHS.sequencer, sequencerStage],
       [CALC_PATHS.config, configStage(options.hostname)],
@@ -82,7 +94,10 @@ export class ActorCalcGraph {
     system.spawn(CALC_PATHS.source, sourceLogic, {
       mailbox,
       input: { figures, hostname: options.hostname, epochs, onInvalid: options.onInvalid ?? (() => undefined), autoFlush: options.autoFlush ?? false },
+      ...(store === undefined ? {} : { durable: sourceDurability(store) }),
     });
+    // A restored source replays its snapshot into the (new, empty) calculators; otherwise a no-op.
+    void system.send(CALC_PATHS.source, { type: 'resume', payload: undefined });
     return graph;
   }
 
@@ -91,6 +106,11 @@ export class ActorCalcGraph {
     for (let start = 0; start < records.length; start += this.#batchSize) {
       await this.#system.send(CALC_PATHS.source, { type: 'records', payload: records.slice(start, start + this.#batchSize) });
     }
+  }
+
+  /** A datastore position (a resource's resourceVersion), stored with the records it follows. */
+  async onPosition(source: string, position: string): Promise<void> {
+    await this.#system.send(CALC_PATHS.source, { type: 'position', payload: { source, position } });
   }
 
   async onStatus(status: SyncStatus): Promise<void> {

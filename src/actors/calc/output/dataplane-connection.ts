@@ -10,6 +10,21 @@ import { DataplaneState } from './dataplane-state.js';
 
 export interface DataplaneSink {
   write(message: ToDataplane, ipSetMeta?: IpSetMeta): void;
+  /** Where the stream stands, stored with the dataplane actor's mirror (a file's length). */
+  position?(): unknown;
+  /**
+   * After a restart, what this output already has beyond the stored `position`. `keep`: the stored
+   * mirror holds, and `messages` came after it; `keep: false`: rebuild the mirror from `messages`
+   * alone. Undefined: a new consumer (a new driver process) that needs a complete stream from 0.
+   * An output without `resume` is one that lives as long as the process: it always continues.
+   */
+  resume?(position: unknown): { readonly keep: boolean; readonly messages: readonly ToDataplane[] } | undefined;
+}
+
+/** Where a resumed stream continues: the next sequence number, and whether InSync has gone out. */
+export interface ConnectionResume {
+  readonly next: number;
+  readonly inSync: boolean;
 }
 
 export class DataplaneConnection {
@@ -18,9 +33,11 @@ export class DataplaneConnection {
   #next = 0;
   #inSync = false;
 
-  constructor(sink: DataplaneSink, startupConfig: Readonly<Record<string, string>> = {}) {
+  constructor(sink: DataplaneSink, startupConfig: Readonly<Record<string, string>> = {}, resume?: ConnectionResume) {
     this.#sink = sink;
     this.#startupConfig = startupConfig;
+    this.#next = resume?.next ?? 0;
+    this.#inSync = resume?.inSync ?? false;
   }
 
   get sent(): number {
