@@ -78,6 +78,26 @@ export class Simulation {
     }
   }
 
+  /**
+   * Runs at most `steps` scheduling steps (firing due timers when nothing is ready) and stops there,
+   * mid-run: the moment a crash test kills the process. True if the system went idle first.
+   */
+  async runSteps(steps: number): Promise<boolean> {
+    let left = steps;
+    for (;;) {
+      while (left > 0 && this.scheduler.step() !== undefined) {
+        this.steps += 1;
+        left -= 1;
+      }
+      if (left === 0) return false;
+      await settleMicrotasks();
+      if (this.scheduler.readyCount > 0) continue;
+      if (this.clock.fireNext(Number.POSITIVE_INFINITY)) continue;
+      await settleMicrotasks();
+      if (this.scheduler.readyCount === 0) return true;
+    }
+  }
+
   /** Moves simulated time forward by `ms`, running everything that falls due on the way. */
   async advance(ms: number): Promise<void> {
     const target = this.clock.now() + ms;

@@ -74,9 +74,13 @@ export class FileDatastore {
     return this.#revision;
   }
 
-  /** Loads everything and reports InSync; then follows changes until `stop`. Rejects if the root cannot be read. */
-  async start(sink: DatastoreSink): Promise<void> {
+  /**
+   * Loads everything and reports InSync; then follows changes until `stop`. Rejects if the root cannot
+   * be read. `resumeFrom`: the records a previous run sent (durable state); only the differences go out.
+   */
+  async start(sink: DatastoreSink, resumeFrom: Iterable<ModelRecord> = []): Promise<void> {
     this.#sink = sink;
+    this.#snapshot.seedPublished(resumeFrom);
     sink.onStatus('WaitForDatastore');
     let files: string[];
     try {

@@ -49,6 +49,18 @@ export class RecordSnapshot {
     return this.#published.size;
   }
 
+  /**
+   * What a previous run published (restored from durable state): the next `changes()` is relative to
+   * it — only what differs, and deletions for what no source provides any more.
+   */
+  seedPublished(records: Iterable<ModelRecord>): void {
+    for (const record of records) {
+      const key = recordKey(record);
+      this.#published.set(key, record);
+      this.#dirty.add(key);
+    }
+  }
+
   /** Replaces everything `source` provides. */
   set(source: string, records: readonly ModelRecord[]): void {
     const next = new Map(records.map((record) => [recordKey(record), record] as const));

@@ -25,7 +25,7 @@ import { diffDataplane } from '../output/dataplane-diff.js';
 import type { DataplaneMessage } from '../output/dataplane-diff.js';
 import { DataplaneState } from '../output/dataplane-state.js';
 import { MirrorJournal } from '../output/mirror-journal.js';
-import type { DurableOptions } from '../../../runtime/persistence/durable.js';
+import type { ActorStateView, DurableOptions } from '../../../runtime/persistence/durable.js';
 import type { StateStore } from '../../../runtime/persistence/state-store.js';
 import type { CalcEpochs } from './epochs.js';
 import type { DataPayload, MarkerPayload } from './stage-actor.js';
@@ -101,24 +101,27 @@ function answer(context: DataplaneContext, marker: Marker, self: object): void {
   }
 }
 
+function freshDataplane(input: DataplaneInput): DataplaneContext {
+  const mirror = new MirrorJournal();
+  return {
+    input,
+    mirror,
+    connection: new DataplaneConnection(new TeeSink([mirror, input.sink]), input.startupConfig),
+    epoch: input.epochs.started(P.dataplane).epoch,
+    shadow: undefined,
+    awaitInSync: false,
+    answered: new Set(),
+    resyncs: 0,
+  };
+}
+
 export const dataplaneLogic = setup({
   types: { context: {} as DataplaneContext, input: {} as DataplaneInput, events: {} as Envelope },
   guards: { resyncing: ({ context }) => context.shadow !== undefined },
 }).createMachine({
   id: 'calc-dataplane',
-  context: ({ input }) => {
-    const mirror = new MirrorJournal();
-    return {
-      input,
-      mirror,
-      connection: new DataplaneConnection(new TeeSink([mirror, input.sink]), input.startupConfig),
-      epoch: input.epochs.started(P.dataplane).epoch,
-      shadow: undefined,
-      awaitInSync: false,
-      answered: new Set(),
-      resyncs: 0,
-    };
-  },
+  // Nothing stored: an output that already holds a stream (a file from an earlier run) still continues it.
+  context: ({ input }) => resumeOutput(input, undefined, undefined) ?? freshDataplane(input),
   initial: 'passing',
   on: {
     data: { actions: ({ context, event }) => onData(context, event.payload as DataPayload<DataplaneMessage>) },
@@ -133,13 +136,15 @@ export const dataplaneLogic = setup({
 
 interface StoredConnection { readonly next: number; readonly inSync: boolean; readonly position: unknown }
 
-/** The context after a restart, from the store and what the output says it already has. */
-function restoreDataplane(state: Parameters<DurableOptions['restore']>[0], input: DataplaneInput): DataplaneContext | undefined {
-  const stored = state.get('connection') as StoredConnection | undefined;
-  const resume = input.sink.resume === undefined ? { keep: true, messages: [] } : input.sink.resume(stored?.position);
-  if (resume === undefined) return undefined; // a new consumer: a complete stream from 0
+/**
+ * The context after a restart, from what was stored (if anything) and what the output says it already
+ * has; undefined for a fresh start (nothing anywhere, or a new consumer that needs a stream from 0).
+ */
+function resumeOutput(input: DataplaneInput, stored: StoredConnection | undefined, state: ActorStateView | undefined): DataplaneContext | undefined {
+  const resume = input.sink.resume === undefined ? (stored === undefined ? undefined : { keep: true, messages: [] }) : input.sink.resume(stored?.position);
+  if (resume === undefined) return undefined;
   if (stored === undefined && resume.messages.length === 0) return undefined;
-  const keep = resume.keep && stored !== undefined;
+  const keep = resume.keep && stored !== undefined && state !== undefined;
   const mirror = keep ? MirrorJournal.restore(state) : new MirrorJournal();
   if (!keep) mirror.touchAll();
   for (const message of resume.messages) mirror.write(message);
@@ -161,7 +166,7 @@ export function dataplaneDurability(store: StateStore): DurableOptions<Dataplane
   return {
     store,
     version: 1,
-    restore: restoreDataplane,
+    restore: (state, input) => resumeOutput(input, state.get('connection') as StoredConnection | undefined, state),
     save: (context, state) => {
       context.mirror.save(state);
       const { connection } = context;

@@ -57,6 +57,7 @@ interface SourceContext {
   /** Restored from the store: the calculators (a new process) have not seen the snapshot yet. */
   resumePending: boolean;
   statusUnsaved: boolean;
+  boundTo: object | undefined;
   readonly out: Outbox;
   epoch: number;
   nextMarker: number;
@@ -120,6 +121,13 @@ function replay(context: SourceContext, epoch: number): void {
   sendMarker(context, { ...(context.status === 'InSync' ? { status: 'InSync' as const } : {}), flush: true, replies: context.recentReplies });
 }
 
+/** Points the outbox at this incarnation of the actor (a restored context was built before it existed). */
+function bindOut(context: SourceContext, self: object): void {
+  if (context.boundTo === self) return;
+  context.boundTo = self;
+  context.out.bind((to, type, payload) => sendFrom(self, to, type, payload));
+}
+
 /** After a process restart: the calculators get the restored snapshot; the datastore's statuses follow. */
 function resume(context: SourceContext): void {
   if (!context.resumePending) return;
@@ -129,7 +137,7 @@ function resume(context: SourceContext): void {
 
 function emptySource(input: SourceInput): Omit<SourceContext, 'out' | 'epoch'> {
   return {
-    input, snapshot: new Map(), unsaved: new Map(), positions: new Map(), unsavedPositions: new Set(), resumePending: false, statusUnsaved: false,
+    input, snapshot: new Map(), unsaved: new Map(), positions: new Map(), unsavedPositions: new Set(), resumePending: false, statusUnsaved: false, boundTo: undefined,
     nextMarker: 0, status: 'WaitForDatastore', recentReplies: [], throttle: undefined, flushScheduled: false, updates: 0,
   };
 }
@@ -143,7 +151,8 @@ export const sourceLogic = setup({
       context.statusUnsaved = true;
       context.input.figures.syncStatus = context.status;
     },
-    announceInSync: ({ context }) => {
+    announceInSync: ({ context, self }) => {
+      bindOut(context, self);
       context.status = 'InSync';
       context.statusUnsaved = true;
       context.input.figures.syncStatus = 'InSync';
@@ -153,16 +162,17 @@ export const sourceLogic = setup({
 }).createMachine({
   id: 'calc-source',
   context: ({ input, self }) => {
-    const out = new Outbox(OUTPUTS);
-    out.bind((to, type, payload) => sendFrom(self, to, type, payload));
     const epoch = input.epochs.started(P.source).epoch;
-    out.epoch = epoch;
-    return { ...emptySource(input), out, epoch };
+    const context: SourceContext = { ...emptySource(input), out: new Outbox(OUTPUTS), epoch };
+    context.out.epoch = epoch;
+    bindOut(context, self);
+    return context;
   },
   initial: 'waitingForDatastore',
   on: {
     records: {
-      actions: enqueueActions(({ context, event, enqueue }) => {
+      actions: enqueueActions(({ context, event, enqueue, self }) => {
+        bindOut(context, self);
         onRecords(context, event.payload as readonly unknown[]);
         if (!context.input.autoFlush || context.flushScheduled) return;
         context.throttle ??= new FlushThrottle(event.enqueuedAt);
@@ -175,21 +185,23 @@ export const sourceLogic = setup({
       }),
     },
     'auto-flush': {
-      actions: ({ context, event }) => {
+      actions: ({ context, event, self }) => {
+        bindOut(context, self);
         context.flushScheduled = false;
         context.throttle?.tryTake(event.enqueuedAt);
         sendMarker(context, { flush: true });
       },
     },
     flush: {
-      actions: ({ context, event }) => {
+      actions: ({ context, event, self }) => {
+        bindOut(context, self);
         const replies = event.sender === undefined ? [] : [{ replyTo: event.sender, correlationId: event.correlationId }];
         context.recentReplies = [...context.recentReplies, ...replies].slice(-RECENT_REPLIES);
         sendMarker(context, { flush: true, replies });
       },
     },
-    replay: { actions: ({ context, event }) => replay(context, (event.payload as { epoch: number }).epoch) },
-    resume: { target: '.waitingForDatastore', actions: ({ context }) => resume(context) },
+    replay: { actions: ({ context, event, self }) => { bindOut(context, self); replay(context, (event.payload as { epoch: number }).epoch); } },
+    resume: { target: '.waitingForDatastore', actions: ({ context, self }) => { bindOut(context, self); resume(context); } },
     position: {
       actions: ({ context, event }) => {
         const { source, position } = event.payload as { source: string; position: string };

@@ -96,8 +96,8 @@ export class ActorCalcGraph {
       input: { figures, hostname: options.hostname, epochs, onInvalid: options.onInvalid ?? (() => undefined), autoFlush: options.autoFlush ?? false },
       ...(store === undefined ? {} : { durable: sourceDurability(store) }),
     });
-    // A restored source replays its snapshot into the (new, empty) calculators; otherwise a no-op.
-    void system.send(CALC_PATHS.source, { type: 'resume', payload: undefined });
+    // A restored source replays its snapshot into the (new, empty) calculators; a fresh one ignores it.
+    if (store !== undefined) void system.send(CALC_PATHS.source, { type: 'resume', payload: undefined });
     return graph;
   }
 
