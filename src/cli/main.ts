@@ -11,6 +11,8 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { CALC_FORMATS, CALC_WIRINGS, calcCommand } from './calc-command.js';
 import { demoCommand } from './demo-command.js';
 import { inspectCommand } from './inspect-command.js';
+import { DURABILITY_MODES } from '../runtime/persistence/state-store.js';
+import type { Durability } from '../runtime/persistence/state-store.js';
 import { runCommand } from './run-command.js';
 import { traceCommand } from './trace-command.js';
 
@@ -43,7 +45,9 @@ export function createProgram(): Command {
     .option('--dataplane <spec>', 'stdout (JSON lines) | file:PATH (Felix frames, appended) | driver:COMMAND (fd 3/fd 4) | none', 'none')
     .option('--inspect <addr>', 'HOST:PORT of the inspection endpoint (actors, events, metrics, a live page), or none; a non-loopback address needs --inspect-token-file', '127.0.0.1:9099')
     .option('--inspect-token-file <file>', 'a file holding the bearer token the inspection endpoint requires')
-    .action(async (options: { datastore?: string; hostname?: string; dataplane: string; inspect: string; inspectTokenFile?: string }) => {
+    .option('--state-dir <dir>', 'keep durable state here (LMDB), so a restart, even after kill -9, resumes from it instead\nof resyncing everything; without it nothing is kept')
+    .addOption(new Option('--durability <mode>', 'with --state-dir: batch (group commit every 100 ms) or sync (every message commits\nbefore its effects leave); off keeps nothing').choices([...DURABILITY_MODES]).default('batch'))
+    .action(async (options: { datastore?: string; hostname?: string; dataplane: string; inspect: string; inspectTokenFile?: string; stateDir?: string; durability: Durability }) => {
       process.exitCode = await runCommand({ ...options, out: process.stdout, err: process.stderr });
     });
 

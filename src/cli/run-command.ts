@@ -3,7 +3,10 @@
  * pipeline as supervised actors to InSync, prints a summary, then follows the datastore's changes and
  * streams the dataplane messages to `--dataplane` until SIGTERM or SIGINT stops it gracefully.
  * Exit codes: 0 stopped cleanly; 1 the runtime or the dataplane output failed; 2 usage error;
- * 3 the datastore could not be read.
+ * 3 the datastore could not be read, or the state directory (`--state-dir`) cannot be written.
+ * With `--state-dir`, the source's records and the dataplane actor's mirror are durable (LMDB): a
+ * restart, even after `kill -9`, resumes from them — the datastore sends only what changed, and the
+ * dataplane gets only the messages that make it right.
  */
 import { hostname as systemHostname } from 'node:os';
 import type { Writable } from 'node:stream';
@@ -27,6 +30,9 @@ import { InspectionError, InspectionServer, parseAddress } from '../runtime/insp
 import { createLogger } from '../runtime/logger.js';
 import type { Logger } from '../runtime/logger.js';
 import { ActorSystem } from '../runtime/system.js';
+import { openStateStore } from '../runtime/persistence/lmdb-store.js';
+import { PersistenceError, StateStore } from '../runtime/persistence/state-store.js';
+import type { Durability } from '../runtime/persistence/state-store.js';
 import type { SystemFailure } from '../runtime/system.js';
 
 export const EMBEDDED_CLUSTER = fileURLToPath(new URL('../../examples/cluster', import.meta.url));
@@ -46,6 +52,10 @@ export interface RunOptions {
   readonly fs?: FileSystemPort;
   /** For `--datastore k8s` (tests); otherwise KUBECONFIG, ~/.kube/config or the in-cluster account. */
   readonly kubeConfig?: KubeConfig;
+  /** Where durable state lives (LMDB); absent: nothing is kept. */
+  readonly stateDir?: string;
+  /** With `stateDir`: batch (default) or sync; off keeps nothing. */
+  readonly durability?: Durability;
 }
 
 const EXIT_FAILED = 1;
@@ -70,9 +80,10 @@ function logRuntimeEvents(system: ActorSystem, logger: Logger): () => void {
       case 'actor.restarted': logger.info({ actor: event.path, restarts: event.restarts }, 'restarted'); break;
       case 'actor.dead-lettered': logger.warn({ actor: event.path, messageType: event.messageType, reason: event.reason }, 'dead letter'); break;
       case 'supervisor.gave-up': logger.error({ actor: event.path, error: event.error.message }, 'gave up'); break;
+      case 'actor.state-discarded': logger.warn({ actor: event.path }, `stored state not used (${event.reason}); starting it fresh, it resyncs`); break;
       default: break;
     }
-  }, ['actor.crashed', 'actor.restarted', 'actor.dead-lettered', 'supervisor.gave-up']);
+  }, ['actor.crashed', 'actor.restarted', 'actor.dead-lettered', 'supervisor.gave-up', 'actor.state-discarded']);
 }
 const EXIT_USAGE = 2;
 const EXIT_UNREADABLE = 3;
@@ -124,9 +135,19 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const line = (text: string) => options.out.write(`troupe: ${text}\n`);
   const logger = createLogger(system.clock, options.err);
   const problem = (text: string) => logger.warn(text);
+  let store: StateStore;
+  try {
+    store = options.stateDir === undefined ? StateStore.off(system.clock) : openStateStore({ dir: options.stateDir, durability: options.durability ?? 'batch', clock: system.clock, log: (text) => logger.warn(text) });
+  } catch (error) {
+    if (!(error instanceof PersistenceError)) throw error;
+    options.err.write(`troupe run: --state-dir: ${error.message}\n`);
+    await Promise.all([system.shutdown(), output.close()]);
+    return EXIT_UNREADABLE;
+  }
   const unsubscribe = logRuntimeEvents(system, logger);
   const graph = ActorCalcGraph.spawn(system, {
     hostname,
+    store,
     sink: output.sink,
     autoFlush: true,
     onInvalid: (invalid) => problem(`invalid ${invalid.type} ${JSON.stringify(invalid.key)}: ${invalid.reason} (treated as absent)`),
@@ -150,10 +171,11 @@ export async function runCommand(options: RunOptions): Promise<number> {
       options.err.write(`troupe run: ${error.message}\n`);
       unsubscribe();
       await system.shutdown();
-      await output.close();
+      await Promise.all([output.close(), store.close()]);
       return error.code === 'INSPECT_ERR_TOKEN_REQUIRED' || error.code === 'INSPECT_ERR_ADDRESS' ? EXIT_USAGE : EXIT_FAILED;
     }
   }
+  const resumeFrom = await graph.resumeRecords() as ModelRecord[];
   let datastore: FileDatastore | KubernetesDatastore;
   let following: string;
   if (spec === 'k8s') {
@@ -163,7 +185,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
     } catch (error) {
       problem(`--datastore k8s: ${(error as Error).message}`);
       unsubscribe();
-      await Promise.all([system.shutdown(), output.close(), inspection?.close()]);
+      await system.shutdown();
+      await Promise.all([output.close(), inspection?.close(), store.close()]);
       return EXIT_UNREADABLE;
     }
     datastore = new KubernetesDatastore(client, { clock: system.clock, random: () => system.random.int(0, 999_999) / 1_000_000 });
@@ -180,16 +203,18 @@ export async function runCommand(options: RunOptions): Promise<number> {
       if (inSync) line(`revision ${revision}: ${updates.length} changed record${updates.length === 1 ? '' : 's'}`);
     }),
     onStatus: (status: SyncStatus) => feed(() => graph.onStatus(status)),
+    onPosition: (source: string, position: string) => feed(() => graph.onPosition(source, position)),
     onProblem: problem,
   };
   const signals = signalled();
   try {
     try {
-      await datastore.start(sink);
+      await datastore.start(sink, resumeFrom);
     } catch (error) {
       if (!(error instanceof DatastoreError)) throw error;
       problem(error.message);
-      await Promise.all([system.shutdown(), output.close(), inspection?.close()]);
+      await system.shutdown();
+      await Promise.all([output.close(), inspection?.close(), store.close()]);
       return EXIT_UNREADABLE;
     }
     await feeding;
@@ -200,6 +225,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
     line(`in sync after ${Math.round(system.clock.now() - startedAt)} ms on ${hostname}: ${Object.keys(view.endpoints).length} local endpoints, ` +
       `${view.activePolicies.length} active policies, ${view.activeProfiles.length} profiles, ${Object.keys(view.ipSets).length} IP sets (${members} members)`);
     line(`dataplane: ${flushed.sent} messages, ${output.description}`);
+    line(store.enabled ? `durable state: ${options.stateDir} (${store.durability}${resumeFrom.length > 0 ? `, resumed from ${resumeFrom.length} stored records` : ', nothing stored yet'})` : 'durable state: off (no --state-dir)');
     line(inspection === undefined ? 'inspection: off (--inspect none)' : `inspection: ${inspection.url}/ (actors, events, metrics, healthz, readyz)`);
     line(`${following}; SIGTERM or Ctrl-C stops`);
     const stopped = await Promise.race([
@@ -212,7 +238,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
     await feeding;
     const final = await graph.flush();
     await system.shutdown();
-    await output.close();
+    await Promise.all([output.close(), store.close()]);
     await inspection?.close();
     line(`${stopped} after ${final.sent} dataplane messages${output.received() > 0 ? ` (${output.received()} replies from the driver)` : ''}`);
     return 0;
@@ -220,6 +246,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
     logger.fatal(fatal === undefined ? {} : { actor: fatal.actor, error: fatal.error }, fatal?.message ?? (error as Error).message);
     datastore.stop();
     await output.close().catch(() => undefined);
+    await store.abandon().catch(() => undefined);
     await inspection?.close();
     return EXIT_FAILED;
   } finally {

@@ -140,3 +140,54 @@ describe('troupe run', () => {
     expect(stderr.replace(/npm warn.*\n/g, '')).toBe('');
   });
 });
+
+describe('troupe run --state-dir', () => {
+  async function runUntilStopped(options: { fs: MemoryFileSystem; file: string; stateDir: string }, change?: (fs: MemoryFileSystem) => void) {
+    const out = watchedStream();
+    const err = watchedStream();
+    let stop!: () => void;
+    const running = runCommand({ datastore: 'file:/cluster', hostname: 'node-1', dataplane: `file:${options.file}`, inspect: 'none', stateDir: options.stateDir, out: out.stream, err: err.stream, fs: options.fs, stop: new Promise((resolve) => { stop = resolve; }) });
+    await out.waitFor(/watching \/cluster for changes/);
+    if (change !== undefined) {
+      change(options.fs);
+      await out.waitFor(/revision \d+: \d+ changed record/);
+    }
+    stop();
+    expect(await running).toBe(0);
+    return { out: out.text(), err: err.text() };
+  }
+
+  const replay = (file: string) => {
+    const state = new DataplaneState();
+    const messages = new FrameDecoder('to-dataplane').push(readFileSync(file));
+    for (const message of messages) state.apply(message as unknown as ToDataplanePayload); // sequence numbers and invariants
+    return { state, messages: messages.length };
+  };
+
+  it('resumes from its stored state: a restart with nothing changed sends nothing; a change sends only itself', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'troupe-durable-'));
+    const options = { fs: exampleOnMemoryFs(), file: join(dir, 'dataplane.bin'), stateDir: join(dir, 'state') };
+    const first = await runUntilStopped(options);
+    expect(first.out).toMatch(/durable state: .*state \(batch, nothing stored yet\)/);
+    const afterFirst = replay(options.file).messages;
+
+    const second = await runUntilStopped(options);
+    expect(second.out).toMatch(/durable state: .*state \(batch, resumed from \d+ stored records\)/);
+    expect(second.err).toBe('');
+    expect(replay(options.file).messages).toBe(afterFirst);
+
+    await runUntilStopped(options, (fs) => fs.write('/cluster/late.yaml', newPod));
+    const { state, messages } = replay(options.file);
+    expect(Object.keys(state.view().endpoints)).toContain('k8s/shop/late/eth0');
+    expect(messages - afterFirst).toBeLessThan(10);
+  });
+
+  it('refuses to start, exit 3, when the state directory cannot be written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'troupe-durable-'));
+    writeFileSync(join(dir, 'file'), 'x');
+    const err = watchedStream();
+    const code = await runCommand({ datastore: 'file:/cluster', hostname: 'node-1', dataplane: 'none', inspect: 'none', stateDir: join(dir, 'file', 'state'), out: new PassThrough(), err: err.stream, fs: exampleOnMemoryFs() });
+    expect(code).toBe(3);
+    expect(err.text()).toMatch(/troupe run: --state-dir: state directory .*file\/state cannot be written/);
+  });
+});

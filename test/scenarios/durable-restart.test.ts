@@ -10,7 +10,6 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ActorCalcGraph } from '../../src/actors/calc/actors/wiring.js';
-import { storedRecords } from '../../src/actors/calc/actors/source-actor.js';
 import { FusedCalcGraph } from '../../src/actors/calc/fused.js';
 import { StateSink } from '../../src/actors/calc/output/dataplane-connection.js';
 import { DataplaneState } from '../../src/actors/calc/output/dataplane-state.js';
@@ -66,11 +65,11 @@ function boot(world: World, seed: number, durability: Durability, startMs: numbe
     if (edit.at <= startMs) due();
     else sim.clock.setTimeout(due, edit.at - startMs);
   }
-  void datastore.start({
+  void graph.resumeRecords().then((resumeFrom) => datastore.start({
     onUpdates: (updates) => feed(() => graph.onRecords(updates)),
     onStatus: (status) => feed(() => graph.onStatus(status)),
     onProblem: () => undefined,
-  }, storedRecords(store) as ModelRecord[]);
+  }, resumeFrom as ModelRecord[]));
   return { sim, store, datastore };
 }
 

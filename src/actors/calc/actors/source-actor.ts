@@ -10,8 +10,8 @@
  * Durable (`sourceDurability`): the records as the datastore sent them (`r/<key>`), the datastore's
  * positions (`p/<source>`, a Kubernetes resourceVersion per resource) and the sync status — the
  * replayable half of the Syncer. After a process restart the calculators start empty: `resume`
- * replays the restored snapshot into them, and the datastore, started from `storedRecords`, sends
- * only what changed while troupe was down.
+ * replays the restored snapshot into them, and the datastore, started from the records it restored
+ * (`resume-records`), sends only what changed while troupe was down.
  */
 import { enqueueActions, setup } from 'xstate';
 import { sendFrom } from '../../../runtime/message.js';
@@ -58,6 +58,8 @@ interface SourceContext {
   resumePending: boolean;
   statusUnsaved: boolean;
   boundTo: object | undefined;
+  /** The records as restored, until the datastore has asked for them. */
+  restoredRecords: unknown[] | undefined;
   readonly out: Outbox;
   epoch: number;
   nextMarker: number;
@@ -137,7 +139,7 @@ function resume(context: SourceContext): void {
 
 function emptySource(input: SourceInput): Omit<SourceContext, 'out' | 'epoch'> {
   return {
-    input, snapshot: new Map(), unsaved: new Map(), positions: new Map(), unsavedPositions: new Set(), resumePending: false, statusUnsaved: false, boundTo: undefined,
+    input, snapshot: new Map(), unsaved: new Map(), positions: new Map(), unsavedPositions: new Set(), resumePending: false, statusUnsaved: false, boundTo: undefined, restoredRecords: undefined,
     nextMarker: 0, status: 'WaitForDatastore', recentReplies: [], throttle: undefined, flushScheduled: false, updates: 0,
   };
 }
@@ -202,6 +204,13 @@ export const sourceLogic = setup({
     },
     replay: { actions: ({ context, event, self }) => { bindOut(context, self); replay(context, (event.payload as { epoch: number }).epoch); } },
     resume: { target: '.waitingForDatastore', actions: ({ context, self }) => { bindOut(context, self); resume(context); } },
+    // Where the datastore resumes from: the records exactly as restored (asked once, then dropped).
+    'resume-records': {
+      actions: ({ context, event, self }) => {
+        sendFrom(self, event.sender ?? '', 'resume-records', context.restoredRecords ?? [], event.correlationId);
+        context.restoredRecords = undefined;
+      },
+    },
     position: {
       actions: ({ context, event }) => {
         const { source, position } = event.payload as { source: string; position: string };
@@ -235,9 +244,12 @@ export function sourceDurability(store: StateStore): DurableOptions<SourceContex
       const status = state.get('status') as SyncStatus | undefined;
       if (records.length === 0 && status === undefined) return undefined;
       const context = emptySource(input);
+      context.restoredRecords = [];
       for (const [, record] of records) {
         const { update } = validateRecord(record);
-        if (update !== undefined && update.value !== null) context.snapshot.set(keyString(update), update);
+        if (update === undefined || update.value === null) continue;
+        context.snapshot.set(keyString(update), update);
+        context.restoredRecords.push(record);
       }
       for (const [key, position] of state.entries(POSITION)) context.positions.set(key.slice(POSITION.length), position as string);
       context.status = status ?? 'WaitForDatastore';
@@ -260,15 +272,4 @@ export function sourceDurability(store: StateStore): DurableOptions<SourceContex
       context.statusUnsaved = false;
     },
   };
-}
-
-/** The records the source stored, as the datastore sent them: where a restarted datastore resumes from. */
-export function storedRecords(store: StateStore): unknown[] {
-  return store.entries(`${P.source}#${RECORD}`).map(([, record]) => record);
-}
-
-/** The datastore positions the source stored (a resourceVersion per Kubernetes resource). */
-export function storedPositions(store: StateStore): Map<string, string> {
-  const prefix = `${P.source}#${POSITION}`;
-  return new Map(store.entries(prefix).map(([key, position]) => [key.slice(prefix.length), position as string]));
 }

@@ -108,6 +108,15 @@ export class ActorCalcGraph {
     }
   }
 
+  /**
+   * The records the source restored from the store, exactly as the datastore once sent them: start the
+   * datastore from these and it sends only what changed while troupe was down. Empty after a fresh start.
+   */
+  async resumeRecords(): Promise<unknown[]> {
+    const answer = await this.#system.ask(CALC_PATHS.source, { type: 'resume-records' }, this.#timeoutMs);
+    return answer.payload as unknown[];
+  }
+
   /** A datastore position (a resource's resourceVersion), stored with the records it follows. */
   async onPosition(source: string, position: string): Promise<void> {
     await this.#system.send(CALC_PATHS.source, { type: 'position', payload: { source, position } });
