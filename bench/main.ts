@@ -4,10 +4,11 @@
  */
 import { benchCalc } from './calc.js';
 import { benchDatastore } from './datastore.js';
+import { benchDurable } from './durable.js';
 import { benchInspect } from './inspect.js';
 import { benchRuntime } from './runtime.js';
 
-const benches: Record<string, (args: string[]) => Promise<void>> = { runtime: benchRuntime, calc: benchCalc, datastore: benchDatastore, inspect: benchInspect };
+const benches: Record<string, (args: string[]) => Promise<void>> = { runtime: benchRuntime, calc: benchCalc, datastore: benchDatastore, durable: benchDurable, inspect: benchInspect };
 const [name = 'runtime', ...rest] = process.argv.slice(2);
 const bench = benches[name];
 if (bench === undefined) {

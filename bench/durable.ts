@@ -1,0 +1,138 @@
+/**
+ * `npm run bench -- durable [--json] [--endpoints N] [--policies N] [--repeat N]`: what durability costs
+ * and what it buys, on the calc bench's synthetic cluster (100,000 endpoints, 200 local; 10,000 policies),
+ * the actor wiring writing Felix frames to a file as `--dataplane file:` does.
+ *   snapshot: first record to InSync flushed — and, when durable, committed to LMDB — with durability
+ *             off, batch and sync. batchDurableVsOff = batch throughput / off throughput.
+ *   restart:  a new process's time to InSync on a datastore that did not change while it was down:
+ *             from the LMDB state a previous run left, against a full resync from the datastore (no
+ *             state). Both read the datastore's records through the same diff (record-snapshot.ts), as
+ *             the file and Kubernetes datastores do. restoreVsResync = resync time / restore time.
+ *   LMDB size on disk after the snapshot.
+ * Each case runs in a fresh process (its own heap); rounds are interleaved and the median reported.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ActorCalcGraph } from '../src/actors/calc/actors/wiring.js';
+import { FileFrameSink } from '../src/adapters/dataplane/file-frame-sink.js';
+import type { ModelRecord } from '../src/adapters/datastore/convert/resource.js';
+import { RecordSnapshot } from '../src/adapters/datastore/record-snapshot.js';
+import { openStateStore } from '../src/runtime/persistence/lmdb-store.js';
+import type { Durability } from '../src/runtime/persistence/state-store.js';
+import { ActorSystem } from '../src/runtime/system.js';
+import { LOCAL_NODE, syntheticCluster } from './synthetic-cluster.js';
+
+interface RunResult {
+  readonly seconds: number;
+  readonly records: number;
+  readonly sent: number;
+  readonly lmdbMb: number;
+  readonly commits: number;
+  /** Bytes this life appended to the dataplane file. */
+  readonly appendedBytes: number;
+}
+
+function cluster(endpoints: number, policies: number): ModelRecord[] {
+  return syntheticCluster({ namespaces: 500, endpoints, localEndpoints: 200, nodes: 500, policies, apps: 2_000, networkSets: 100, seed: 1 }) as ModelRecord[];
+}
+
+function lmdbMb(dir: string): number {
+  try {
+    return statSync(join(dir, 'troupe.mdb')).size / 2 ** 20;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * One life of the agent on `dir`: opens the state, spawns the graph (restoring what is stored), lets the
+ * datastore diff its records against what the source restored, and runs to InSync, flushed and committed.
+ */
+async function life(dir: string, durability: Durability, records: readonly ModelRecord[]): Promise<RunResult> {
+  const start = performance.now();
+  const system = new ActorSystem({ seed: 1 });
+  const store = openStateStore({ dir: join(dir, 'state'), durability, clock: system.clock, log: (line) => console.error(line) });
+  const sink = new FileFrameSink(join(dir, 'dataplane.bin'));
+  const bytesBefore = sink.position().bytes;
+  const graph = ActorCalcGraph.spawn(system, { hostname: LOCAL_NODE, sink, store });
+  const datastore = new RecordSnapshot();
+  datastore.seedPublished(await graph.resumeRecords() as ModelRecord[]);
+  datastore.set('cluster', records);
+  const changes = datastore.changes();
+  await graph.onRecords(changes);
+  await graph.onStatus('InSync');
+  const { sent } = await graph.flush();
+  await system.shutdown();
+  await store.close();
+  sink.close();
+  const seconds = (performance.now() - start) / 1000;
+  return { seconds, records: changes.length, sent, lmdbMb: lmdbMb(join(dir, 'state')), commits: store.stats.commits, appendedBytes: sink.position().bytes - bytesBefore };
+}
+
+async function runCase(kind: string, mode: string, endpoints: number, policies: number): Promise<RunResult> {
+  const records = cluster(endpoints, policies);
+  const dir = mkdtempSync(join(tmpdir(), 'troupe-bench-durable-'));
+  try {
+    if (kind === 'snapshot') return await life(dir, mode as Durability, records);
+    if (mode === 'resync') return await life(dir, 'off', records);
+    await life(dir, 'batch', records); // the previous run, whose state the restart restores
+    return await life(dir, 'batch', records);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function child(args: string[]): RunResult {
+  const output = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--case', ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  return JSON.parse(output.trim().split('\n').at(-1)!) as RunResult;
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const round3 = (value: number): number => Math.round(value * 1000) / 1000;
+
+export async function benchDurable(args: string[]): Promise<void> {
+  const json = args.includes('--json');
+  const flag = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
+  const endpoints = flag('--endpoints', 100_000);
+  const policies = flag('--policies', 10_000);
+  const repeat = flag('--repeat', 3);
+  const log = (line: string) => { if (!json) console.log(line); };
+  const cases = [['snapshot', 'off'], ['snapshot', 'batch'], ['snapshot', 'sync'], ['restart', 'resync'], ['restart', 'restore']] as const;
+  const results = new Map<string, RunResult[]>(cases.map(([kind, mode]) => [`${kind}/${mode}`, []]));
+  for (let round = 0; round < repeat; round += 1) {
+    for (const [kind, mode] of cases) {
+      const result = child([kind, mode, String(endpoints), String(policies)]);
+      results.get(`${kind}/${mode}`)!.push(result);
+      log(`${kind} ${mode.padEnd(7)} round ${round + 1}/${repeat}: ${result.seconds.toFixed(2)} s, ${result.records} records in, ${result.sent} dataplane messages (${result.appendedBytes} bytes appended), LMDB ${result.lmdbMb.toFixed(1)} MB, ${result.commits} commits`);
+    }
+  }
+  const seconds = (key: string) => median(results.get(key)!.map((result) => result.seconds));
+  const throughput = (mode: string) => Math.round(results.get(`snapshot/${mode}`)![0]!.records / seconds(`snapshot/${mode}`));
+  const figures = {
+    endpoints, localEndpoints: 200, policies, repeat, statistic: 'median of interleaved runs, each in a fresh process',
+    snapshotSeconds: { off: round3(seconds('snapshot/off')), batch: round3(seconds('snapshot/batch')), sync: round3(seconds('snapshot/sync')) },
+    snapshotRecordsPerSecond: { off: throughput('off'), batch: throughput('batch'), sync: throughput('sync') },
+    restartSeconds: { resync: round3(seconds('restart/resync')), restore: round3(seconds('restart/restore')) },
+    restoreRecordsFromDatastore: results.get('restart/restore')![0]!.records,
+    restoreAppendedBytes: results.get('restart/restore')![0]!.appendedBytes,
+    resyncAppendedBytes: results.get('restart/resync')![0]!.appendedBytes,
+    lmdbMbAfterSnapshot: { batch: round3(median(results.get('snapshot/batch')!.map((result) => result.lmdbMb))), sync: round3(median(results.get('snapshot/sync')!.map((result) => result.lmdbMb))) },
+    commits: { batch: results.get('snapshot/batch')![0]!.commits, sync: results.get('snapshot/sync')![0]!.commits },
+  };
+  const ratios = {
+    batchDurableVsOff: round3(throughput('batch') / throughput('off')),
+    syncDurableVsOff: round3(throughput('sync') / throughput('off')),
+    restoreVsResync: round3(seconds('restart/resync') / seconds('restart/restore')),
+  };
+  const goals = { batchDurableVsOff: 0.6, restoreVsResync: 10 };
+  if (json) console.log(JSON.stringify({ bench: 'durable', figures, ratios, goals }));
+  else console.log(JSON.stringify({ figures, ratios, goals }, null, 2));
+}
+
+if (process.argv[2] === '--case') {
+  const [kind, mode, endpoints, policies] = process.argv.slice(3);
+  console.log(JSON.stringify(await runCase(kind!, mode!, Number(endpoints), Number(policies))));
+}
