@@ -31,6 +31,7 @@ import { createLogger } from '../runtime/logger.js';
 import type { Logger } from '../runtime/logger.js';
 import { ActorSystem } from '../runtime/system.js';
 import { openStateStore } from '../runtime/persistence/lmdb-store.js';
+import { registerStateMetrics } from '../runtime/persistence/state-metrics.js';
 import { PersistenceError, StateStore } from '../runtime/persistence/state-store.js';
 import type { Durability } from '../runtime/persistence/state-store.js';
 import type { SystemFailure } from '../runtime/system.js';
@@ -164,7 +165,10 @@ export async function runCommand(options: RunOptions): Promise<number> {
         ...(token === undefined ? {} : { token }),
         ready: () => inSync && !outputBroken,
         edges: calcEdges,
-        metrics: (registry) => registerCalcMetrics(registry, graph.figures, system),
+        metrics: (registry) => {
+          registerCalcMetrics(registry, graph.figures, system);
+          registerStateMetrics(registry, store);
+        },
       });
     } catch (error) {
       if (!(error instanceof InspectionError)) throw error;
