@@ -8,8 +8,6 @@
  * Each case runs in a fresh process (clean heap, its own peak RSS); repeated cases are interleaved
  * and the median reported.
  */
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { ActorCalcGraph } from '../src/actors/calc/actors/wiring.js';
 import { FusedCalcGraph } from '../src/actors/calc/fused.js';
 import { validateRecords } from '../src/actors/calc/graph/dispatcher.js';
@@ -18,6 +16,7 @@ import type { DataplaneView } from '../src/actors/calc/output/dataplane-state.js
 import { ActorSystem } from '../src/runtime/system.js';
 import { LOCAL_NODE, isolatedCustomers, syntheticCluster } from './synthetic-cluster.js';
 import type { KvRecord } from './synthetic-cluster.js';
+import { inFreshProcess, median } from './fresh-process.js';
 
 type Wiring = 'fused' | 'actors';
 
@@ -108,15 +107,7 @@ function runSelectorScaling(selectors: number): { microsPerUpdate: number; selec
   return { microsPerUpdate: ((performance.now() - start) * 1000) / updates.length, selectors };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-function child<T>(args: string[]): T {
-  const output = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--case', ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  return JSON.parse(output.trim().split('\n').at(-1)!) as T;
-}
+const child = <T>(args: string[]): T => inFreshProcess<T>(import.meta.url, args);
 
 export async function benchCalc(args: string[]): Promise<void> {
   const json = args.includes('--json');

@@ -6,11 +6,9 @@
  *        Kubernetes datastore to the same InSync. k8sVsFile = file time / k8s time.
  * Each case runs in a fresh process; repeated cases are interleaved and the median reported.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { KubeConfig } from '@kubernetes/client-node';
 import { FusedCalcGraph } from '../src/actors/calc/fused.js';
 import { StateSink } from '../src/actors/calc/output/dataplane-connection.js';
@@ -24,6 +22,7 @@ import { KubernetesDatastore } from '../src/adapters/kubernetes/kubernetes-datas
 import { realClock } from '../src/runtime/clock.js';
 import { FakeApiServer } from '../test/adapters/kubernetes/fake-apiserver.js';
 import { toYaml, yamlClusterObjects } from './synthetic-yaml.js';
+import { inFreshProcess, median } from './fresh-process.js';
 
 const SHAPE = (pods: number) => ({ namespaces: 50, pods, nodes: 20, policies: 200 });
 const HOSTNAME = 'node-0';
@@ -74,7 +73,6 @@ async function runCase(kind: string, pods: number): Promise<Result> {
   return { ...result, objects: objects.length };
 }
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export async function benchDatastore(args: string[]): Promise<void> {
   const json = args.includes('--json');
@@ -84,8 +82,7 @@ export async function benchDatastore(args: string[]): Promise<void> {
   const runs: Record<'parse' | 'file' | 'k8s', Result[]> = { parse: [], file: [], k8s: [] };
   for (let round = 0; round < repeat; round += 1) {
     for (const kind of ['parse', 'file', 'k8s'] as const) {
-      const output = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--case', kind, String(pods)], { encoding: 'utf8', maxBuffer: 1 << 24 });
-      const result = JSON.parse(output.trim().split('\n').at(-1)!) as Result;
+      const result = inFreshProcess<Result>(import.meta.url, [kind, String(pods)]);
       runs[kind].push(result);
       if (!json) console.log(`${kind.padEnd(5)} round ${round + 1}/${repeat}: ${result.seconds.toFixed(3)} s for ${result.objects} objects (${result.records} records${kind === 'parse' ? '' : `, ${result.localEndpoints} local endpoints`})`);
     }

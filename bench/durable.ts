@@ -11,11 +11,9 @@
  *   LMDB size on disk after the snapshot.
  * Each case runs in a fresh process (its own heap); rounds are interleaved and the median reported.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ActorCalcGraph } from '../src/actors/calc/actors/wiring.js';
 import { FileFrameSink } from '../src/adapters/dataplane/file-frame-sink.js';
 import type { ModelRecord } from '../src/adapters/datastore/convert/resource.js';
@@ -24,6 +22,7 @@ import { openStateStore } from '../src/runtime/persistence/lmdb-store.js';
 import type { Durability } from '../src/runtime/persistence/state-store.js';
 import { ActorSystem } from '../src/runtime/system.js';
 import { LOCAL_NODE, syntheticCluster } from './synthetic-cluster.js';
+import { inFreshProcess, median } from './fresh-process.js';
 
 interface RunResult {
   readonly seconds: number;
@@ -85,12 +84,7 @@ async function runCase(kind: string, mode: string, endpoints: number, policies: 
   }
 }
 
-function child(args: string[]): RunResult {
-  const output = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--case', ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  return JSON.parse(output.trim().split('\n').at(-1)!) as RunResult;
-}
-
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const child = (args: string[]): RunResult => inFreshProcess<RunResult>(import.meta.url, args);
 const round3 = (value: number): number => Math.round(value * 1000) / 1000;
 
 export async function benchDurable(args: string[]): Promise<void> {

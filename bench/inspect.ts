@@ -4,13 +4,13 @@
  * client — in its own process — that polls /actors ten times a second and follows /events, and once
  * with the endpoint up but no client. watchedVsUnwatched = watched throughput / unwatched throughput.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
 import { calcEdges, registerCalcMetrics } from '../src/actors/calc/actors/calc-metrics.js';
 import { ActorCalcGraph } from '../src/actors/calc/actors/wiring.js';
 import { InspectionServer } from '../src/runtime/inspection/server.js';
 import { ActorSystem } from '../src/runtime/system.js';
 import { LOCAL_NODE, syntheticCluster } from './synthetic-cluster.js';
+import { inFreshProcess, median } from './fresh-process.js';
 
 /** The watching client: polls /actors every 100 ms and reads /events, counting what it got. */
 const CLIENT = `
@@ -54,7 +54,6 @@ async function runCase(watched: boolean, endpoints: number): Promise<Result> {
   return { seconds, records: records.length, recordsPerSecond: records.length / seconds, ...counts };
 }
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export async function benchInspect(args: string[]): Promise<void> {
   const json = args.includes('--json');
@@ -64,8 +63,7 @@ export async function benchInspect(args: string[]): Promise<void> {
   const runs: Record<'watched' | 'unwatched', Result[]> = { watched: [], unwatched: [] };
   for (let round = 0; round < repeat; round += 1) {
     for (const kind of ['unwatched', 'watched'] as const) {
-      const output = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--case', kind, String(endpoints)], { encoding: 'utf8', maxBuffer: 1 << 24 });
-      const result = JSON.parse(output.trim().split('\n').at(-1)!) as Result;
+      const result = inFreshProcess<Result>(import.meta.url, [kind, String(endpoints)]);
       runs[kind].push(result);
       if (!json) console.log(`${kind.padEnd(9)} round ${round + 1}/${repeat}: ${result.seconds.toFixed(2)} s, ${Math.round(result.recordsPerSecond).toLocaleString('en-US')} records/s${kind === 'watched' ? ` (client: ${result.polls} polls of /actors, ${result.events} events)` : ''}`);
     }

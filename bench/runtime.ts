@@ -7,9 +7,8 @@
  * the unbatched ratio moves with it; read the per-run figures in `runsMsgsPerSec`. Ratios: unbatchedVsRawXstate = troupe-unbatched / raw-xstate (goal ≥ 0.8),
  * batchedVsFused = troupe-batched / fused (goal ≥ 0.5).
  */
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { runFused, runRawXstate, runTroupe } from './runtime-variants.js';
+import { inFreshProcess, median } from './fresh-process.js';
 
 type Variant = 'troupe-unbatched' | 'troupe-batched' | 'raw-xstate' | 'fused';
 const VARIANTS: Variant[] = ['troupe-unbatched', 'troupe-batched', 'raw-xstate', 'fused'];
@@ -39,10 +38,6 @@ async function runVariant(variant: Variant, messages: number): Promise<VariantRe
   return { variant, messages, seconds, msgsPerSecond: messages / seconds, peakRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 export async function benchRuntime(args: string[]): Promise<void> {
   const json = args.includes('--json');
@@ -53,8 +48,7 @@ export async function benchRuntime(args: string[]): Promise<void> {
   // Interleave the repetitions so that drift on the machine hits every variant alike.
   for (let round = 0; round < repeat; round += 1) {
     for (const variant of VARIANTS) {
-      const output = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--variant', variant, String(messages)], { encoding: 'utf8', maxBuffer: 1 << 20 });
-      const result = JSON.parse(output.trim().split('\n').at(-1)!) as VariantResult;
+      const result = inFreshProcess<VariantResult>(import.meta.url, [variant, String(messages)], '--variant');
       runs[variant].push(result);
       if (!json) console.log(`round ${round + 1}/${repeat} ${variant.padEnd(17)} ${Math.round(result.msgsPerSecond).toLocaleString('en-US').padStart(12)} msgs/s  ${result.seconds.toFixed(2)} s  peak RSS ${result.peakRssMb.toFixed(0)} MB`);
     }

@@ -11,7 +11,7 @@
  */
 import assert from 'node:assert';
 import { createActor } from 'xstate';
-import type { Actor, AnyActorLogic, EventObject, Snapshot, Subscription } from 'xstate';
+import type { Actor, AnyActorLogic, EventObject, Subscription } from 'xstate';
 import type { TimerId } from './clock.js';
 import type { CellHost } from './cell-host.js';
 import { InjectedFaultError, summarizeError } from './errors.js';
@@ -24,7 +24,6 @@ import { bindOutbox, isSendCommand } from './message.js';
 import type { Envelope } from './message.js';
 import { RingQueue } from './ring-queue.js';
 import { ActorClock } from './actor-clock.js';
-import type { XstateClock } from './actor-clock.js';
 import type { ActorDurability } from './persistence/durable.js';
 import { NO_CHANGE, StateTracker } from './state-tracker.js';
 import type { ChildKind } from './supervision/restart-policy.js';
@@ -134,7 +133,9 @@ export class ActorCell {
       this.#systemQueue.push({ kind: 'timer', generation, fire });
       this.#host.schedule(this);
     });
-    const actor = this.#createActor(input, clock);
+    // A durable actor starts from its stored state when it has a usable one.
+    const options = { id: this.path, input, clock };
+    const actor = this.spec.durable?.createActor(this.spec.logic, options, this.#host.clock.now(), this.#host.events) ?? createActor(this.spec.logic, options);
     this.#actor = actor;
     // An error observer keeps xstate from rethrowing a crash as an uncaught exception.
     this.#subscription = actor.subscribe({ error: (error) => { this.#observedError = error; } });
@@ -144,7 +145,7 @@ export class ActorCell {
     this.#state.reset();
     this.#noteState();
     let failure = this.#failure(this.#snapshot());
-    if (failure === NO_ERROR && this.spec.durable !== undefined) failure = this.#save(this.stepStartedAt);
+    if (failure === NO_ERROR && this.spec.durable !== undefined) failure = this.spec.durable.trySave(this.#actor!, this.stepStartedAt) ?? NO_ERROR;
     if (failure !== NO_ERROR) {
       this.#crash(failure, undefined);
       return false;
@@ -152,41 +153,6 @@ export class ActorCell {
     this.#flushOutbox();
     this.#host.schedule(this);
     return true;
-  }
-
-  /** A new xstate actor: from the stored state when the actor is durable and has one, else fresh. */
-  #createActor(input: unknown, clock: XstateClock): Actor<AnyActorLogic> {
-    const durable = this.spec.durable;
-    if (durable === undefined) return createActor(this.spec.logic, { id: this.path, input, clock });
-    const events = this.#host.events;
-    const at = this.#host.clock.now();
-    let outcome = durable.restore(input);
-    if (outcome.kind === 'restored') {
-      try {
-        const actor = createActor(this.spec.logic, { id: this.path, input, clock, snapshot: outcome.snapshot as Snapshot<unknown> });
-        const restored = actor.getSnapshot() as ActorSnapshot;
-        if (restored.status === 'error') throw restored.error;
-        durable.rearm(actor, outcome.timers, at);
-        if (events.wants('actor.restored')) events.publish({ type: 'actor.restored', at, path: this.path, timers: outcome.timers.length });
-        return actor;
-      } catch (error) {
-        durable.clear();
-        outcome = { kind: 'discarded', reason: `its state value does not fit the machine: ${(error as Error).message}` };
-      }
-    }
-    if (outcome.kind === 'discarded' && events.wants('actor.state-discarded')) events.publish({ type: 'actor.state-discarded', at, path: this.path, reason: outcome.reason });
-    if (outcome.kind === 'fresh') durable.clear();
-    return createActor(this.spec.logic, { id: this.path, input, clock });
-  }
-
-  /** Saves a durable actor's state after a step; an error (the store failed) is the step's failure. */
-  #save(stepStartedAt: number): unknown {
-    try {
-      this.spec.durable!.save(this.#actor!, stepStartedAt);
-      return NO_ERROR;
-    } catch (error) {
-      return error;
-    }
   }
 
   /** Accepts a message from `send`/`route`. A `waiting` outcome's waiter tells when it got in. */
@@ -266,7 +232,7 @@ export class ActorCell {
     }
     const snapshot = this.#snapshot();
     if (failure === NO_ERROR) failure = this.#failure(snapshot);
-    if (failure === NO_ERROR && this.spec.durable !== undefined) failure = this.#save(startedAt);
+    if (failure === NO_ERROR && this.spec.durable !== undefined) failure = this.spec.durable.trySave(this.#actor!, startedAt) ?? NO_ERROR;
     if (failure !== NO_ERROR) {
       this.#crash(failure, envelope);
       return clock.now();
@@ -299,7 +265,7 @@ export class ActorCell {
     }
     const snapshot = this.#snapshot();
     if (failure === NO_ERROR) failure = this.#failure(snapshot);
-    if (failure === NO_ERROR && this.spec.durable !== undefined) failure = this.#save(this.stepStartedAt);
+    if (failure === NO_ERROR && this.spec.durable !== undefined) failure = this.spec.durable.trySave(this.#actor!, this.stepStartedAt) ?? NO_ERROR;
     if (failure !== NO_ERROR) {
       this.#crash(failure, undefined);
       return;

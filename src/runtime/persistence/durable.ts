@@ -12,7 +12,10 @@
  * Stored state of another version, or that cannot be decoded, is discarded with one event and the
  * actor starts fresh: never a crash loop.
  */
-import type { AnyActorRef, EventObject } from 'xstate';
+import { createActor } from 'xstate';
+import type { Actor, AnyActorLogic, AnyActorRef, EventObject, Snapshot } from 'xstate';
+import type { XstateClock as XstateClockLike } from '../actor-clock.js';
+import type { EventBus } from '../events.js';
 import { CorruptStateError } from './state-store.js';
 import type { StateStore } from './state-store.js';
 
@@ -89,6 +92,40 @@ export class ActorDurability {
     } catch (error) {
       if (!(error instanceof CorruptStateError) && !(error instanceof SyntaxError) && !(error instanceof TypeError)) throw error;
       return this.#discard(error.message);
+    }
+  }
+
+  /**
+   * A new xstate actor for this path: from the stored state when there is a usable one (its delayed
+   * events re-armed), else fresh; `report` hears which.
+   */
+  createActor(logic: AnyActorLogic, options: { id: string; input: unknown; clock: XstateClockLike }, at: number, events: EventBus): Actor<AnyActorLogic> {
+    let outcome = this.restore(options.input);
+    if (outcome.kind === 'restored') {
+      try {
+        const actor = createActor(logic, { ...options, snapshot: outcome.snapshot as Snapshot<unknown> });
+        const restored = actor.getSnapshot() as { status: string; error?: unknown };
+        if (restored.status === 'error') throw restored.error;
+        this.rearm(actor, outcome.timers, at);
+        if (events.wants('actor.restored')) events.publish({ type: 'actor.restored', at, path: this.#path, timers: outcome.timers.length });
+        return actor;
+      } catch (error) {
+        this.clear();
+        outcome = { kind: 'discarded', reason: `its state value does not fit the machine: ${(error as Error).message}` };
+      }
+    }
+    if (outcome.kind === 'fresh') this.clear();
+    else if (events.wants('actor.state-discarded')) events.publish({ type: 'actor.state-discarded', at, path: this.#path, reason: outcome.reason });
+    return createActor(logic, options);
+  }
+
+  /** `save`, with a failure (the store could not be written) returned as the step's error instead of thrown. */
+  trySave(actor: AnyActorRef, stepStartedAt: number): Error | undefined {
+    try {
+      this.save(actor, stepStartedAt);
+      return undefined;
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
     }
   }
 
