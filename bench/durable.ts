@@ -58,7 +58,7 @@ async function life(dir: string, durability: Durability, records: readonly Model
   const bytesBefore = sink.position().bytes;
   const graph = ActorCalcGraph.spawn(system, { hostname: LOCAL_NODE, sink, store });
   const datastore = new RecordSnapshot();
-  datastore.seedPublished(await graph.resumeRecords() as ModelRecord[]);
+  datastore.seedPublished(await (await graph.resumePoint()).records() as ModelRecord[]);
   datastore.set('cluster', records);
   const changes = datastore.changes();
   await graph.onRecords(changes);

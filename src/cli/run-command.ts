@@ -16,6 +16,7 @@ import type { SyncStatus } from '../actors/calc/graph/events.js';
 import { DataplaneOutputError, openDataplaneOutput } from '../adapters/dataplane/outputs.js';
 import type { DataplaneOutput } from '../adapters/dataplane/outputs.js';
 import { FileDatastore } from '../adapters/datastore/file-datastore.js';
+import type { DatastoreResume } from '../adapters/datastore/file-datastore.js';
 import { NodeFileSystem } from '../adapters/datastore/file-system.js';
 import type { FileSystemPort } from '../adapters/datastore/file-system.js';
 import { DatastoreError } from '../adapters/datastore/model-file.js';
@@ -179,7 +180,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
       return error.code === 'INSPECT_ERR_TOKEN_REQUIRED' || error.code === 'INSPECT_ERR_ADDRESS' ? EXIT_USAGE : EXIT_FAILED;
     }
   }
-  const resumeFrom = await graph.resumeRecords() as ModelRecord[];
+  const point = store.enabled ? await graph.resumePoint() : undefined;
+  const resume: DatastoreResume | undefined = point === undefined ? undefined : { positions: point.positions, records: async () => await point.records() as ModelRecord[] };
   let datastore: FileDatastore | KubernetesDatastore;
   let following: string;
   if (spec === 'k8s') {
@@ -213,7 +215,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const signals = signalled();
   try {
     try {
-      await datastore.start(sink, resumeFrom);
+      await datastore.start(sink, resume);
     } catch (error) {
       if (!(error instanceof DatastoreError)) throw error;
       problem(error.message);
@@ -221,15 +223,23 @@ export async function runCommand(options: RunOptions): Promise<number> {
       await Promise.all([output.close(), inspection?.close(), store.close()]);
       return EXIT_UNREADABLE;
     }
-    await feeding;
-    const flushed = await graph.flush();
+    // Resumed on files that did not change, with an output that reflects everything stored: in sync now
+    // (the calculators rebuild from the stored snapshot in the background).
+    const current = point?.current === true && datastore instanceof FileDatastore && datastore.resumedUnchanged;
+    let flushed: { sent: number };
+    if (current) flushed = { sent: point.sent };
+    else {
+      await feeding;
+      flushed = await graph.flush();
+    }
     inSync = true;
     const view = await graph.view();
     const members = Object.values(view.ipSets).reduce((sum, set) => sum + set.members.length, 0);
     line(`in sync after ${Math.round(system.clock.now() - startedAt)} ms on ${hostname}: ${Object.keys(view.endpoints).length} local endpoints, ` +
       `${view.activePolicies.length} active policies, ${view.activeProfiles.length} profiles, ${Object.keys(view.ipSets).length} IP sets (${members} members)`);
     line(`dataplane: ${flushed.sent} messages, ${output.description}`);
-    line(store.enabled ? `durable state: ${options.stateDir} (${store.durability}${resumeFrom.length > 0 ? `, resumed from ${resumeFrom.length} stored records` : ', nothing stored yet'})` : 'durable state: off (no --state-dir)');
+    const resumed = current ? ', resumed: nothing changed while down' : (point?.positions.size ?? 0) > 0 ? ', resumed from stored state' : ', nothing stored yet';
+    line(store.enabled ? `durable state: ${options.stateDir} (${store.durability}${resumed})` : 'durable state: off (no --state-dir)');
     line(inspection === undefined ? 'inspection: off (--inspect none)' : `inspection: ${inspection.url}/ (actors, events, metrics, healthz, readyz)`);
     line(`${following}; SIGTERM or Ctrl-C stops`);
     const stopped = await Promise.race([

@@ -172,11 +172,12 @@ describe('troupe run --state-dir', () => {
     const afterFirst = replay(options.file).messages;
 
     const second = await runUntilStopped(options);
-    expect(second.out).toMatch(/durable state: .*state \(batch, resumed from \d+ stored records\)/);
+    expect(second.out).toMatch(/durable state: .*state \(batch, resumed: nothing changed while down\)/);
     expect(second.err).toBe('');
     expect(replay(options.file).messages).toBe(afterFirst);
 
-    await runUntilStopped(options, (fs) => fs.write('/cluster/late.yaml', newPod));
+    const third = await runUntilStopped(options, (fs) => fs.write('/cluster/late.yaml', newPod));
+    expect(third.out).toMatch(/durable state: .*state \(batch, resumed: nothing changed while down\)/);
     const { state, messages } = replay(options.file);
     expect(Object.keys(state.view().endpoints)).toContain('k8s/shop/late/eth0');
     expect(messages - afterFirst).toBeLessThan(10);

@@ -65,11 +65,12 @@ function boot(world: World, seed: number, durability: Durability, startMs: numbe
     if (edit.at <= startMs) due();
     else sim.clock.setTimeout(due, edit.at - startMs);
   }
-  void graph.resumeRecords().then((resumeFrom) => datastore.start({
+  void graph.resumePoint().then((point) => datastore.start({
     onUpdates: (updates) => feed(() => graph.onRecords(updates)),
     onStatus: (status) => feed(() => graph.onStatus(status)),
+    onPosition: (source, position) => feed(() => graph.onPosition(source, position)),
     onProblem: () => undefined,
-  }, resumeFrom as ModelRecord[]));
+  }, { positions: point.positions, records: async () => await point.records() as ModelRecord[] }));
   return { sim, store, datastore };
 }
 

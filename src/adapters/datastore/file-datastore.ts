@@ -41,6 +41,17 @@ export interface DatastoreSink {
   onPosition?(source: string, position: string): void;
 }
 
+/** Where a datastore resumes after a restart: what the previous run had taken in (durable state). */
+export interface DatastoreResume {
+  /** Per source (`file:PATH`, a Kubernetes resource) the position last taken in. */
+  readonly positions: ReadonlyMap<string, string>;
+  /** The records the previous run took in, as the datastore sent them; every record, so loaded only when needed. */
+  records(): Promise<readonly ModelRecord[]>;
+}
+
+/** A file's position is stored under this prefix and its path; an empty position: the file is gone. */
+export const FILE_POSITION = 'file:';
+
 export interface FileDatastoreOptions {
   readonly fs: FileSystemPort;
   readonly clock: Clock;
@@ -62,6 +73,11 @@ export class FileDatastore {
   #changed = new Set<string>();
   #fullRescan = false;
   #reading: Promise<void> = Promise.resolve();
+  /** Each file's stamp when it was last read; positions not yet reported. */
+  readonly #stamps = new Map<string, string>();
+  #unreported = new Set<string>();
+  /** True when `start` found every file as the previous run left it and reported InSync without reading. */
+  resumedUnchanged = false;
 
   constructor(root: string, options: FileDatastoreOptions) {
     this.root = root;
@@ -78,9 +94,8 @@ export class FileDatastore {
    * Loads everything and reports InSync; then follows changes until `stop`. Rejects if the root cannot
    * be read. `resumeFrom`: the records a previous run sent (durable state); only the differences go out.
    */
-  async start(sink: DatastoreSink, resumeFrom: Iterable<ModelRecord> = []): Promise<void> {
+  async start(sink: DatastoreSink, resume?: DatastoreResume): Promise<void> {
     this.#sink = sink;
-    this.#snapshot.seedPublished(resumeFrom);
     sink.onStatus('WaitForDatastore');
     let files: string[];
     try {
@@ -91,9 +106,35 @@ export class FileDatastore {
     }
     sink.onStatus('ResyncInProgress');
     this.#stopWatching = this.#fs.watch(this.root, (path) => this.#noteChange(path));
+    if (resume !== undefined && await this.#unchangedSince(resume.positions, files)) {
+      // Every file is as the previous run left it: what it took in is current. Re-read in the background.
+      this.resumedUnchanged = true;
+      sink.onStatus('InSync');
+      this.#reading = this.#reading.then(() => this.#reconcile(files, resume));
+      return;
+    }
+    if (resume !== undefined) this.#snapshot.seedPublished(await resume.records());
     for (const file of files) await this.#readFile(file);
     this.#publish();
     sink.onStatus('InSync');
+  }
+
+  /** True when the files are exactly those of `positions`, each with the stamp stored for it. */
+  async #unchangedSince(positions: ReadonlyMap<string, string>, files: readonly string[]): Promise<boolean> {
+    const stored = [...positions].filter(([source]) => source.startsWith(FILE_POSITION));
+    if (stored.length !== files.length) return false;
+    for (const file of files) {
+      const stamp = positions.get(FILE_POSITION + file);
+      if (stamp === undefined || stamp !== await this.#fs.stamp(file).catch(() => undefined)) return false;
+    }
+    return true;
+  }
+
+  /** After an unchanged resume: reads everything and sends what differs from what the previous run took in (normally nothing). */
+  async #reconcile(files: readonly string[], resume: DatastoreResume): Promise<void> {
+    this.#snapshot.seedPublished(await resume.records());
+    for (const file of files) await this.#readFile(file);
+    this.#publish();
   }
 
   stop(): void {
@@ -135,6 +176,7 @@ export class FileDatastore {
       if (present.has(file)) continue;
       this.#files.delete(file);
       this.#snapshot.delete(file);
+      this.#forget(file);
     }
     for (const file of files) if (full || changed.has(file) || !this.#files.has(file)) await this.#readFile(file);
     this.#publish();
@@ -142,11 +184,15 @@ export class FileDatastore {
 
   async #readFile(file: string): Promise<void> {
     let text: string;
+    let stamp: string;
     try {
+      // Stamp first: a change racing the read leaves an older stamp, so it is read again next time.
+      stamp = await this.#fs.stamp(file);
       text = await this.#fs.read(file);
     } catch (error) {
       this.#files.delete(file);
       this.#snapshot.delete(file);
+      this.#forget(file);
       this.#sink?.onProblem(`${file}: cannot read: ${(error as Error).message}`);
       return;
     }
@@ -155,13 +201,23 @@ export class FileDatastore {
     this.#files.add(file);
     // A key defined in two files takes the record of the file that sorts last.
     this.#snapshot.set(file, contents.records);
+    this.#stamps.set(file, stamp);
+    this.#unreported.add(file);
+  }
+
+  #forget(file: string): void {
+    if (this.#stamps.delete(file)) this.#unreported.add(file);
   }
 
   /** Sends what differs from the last published state, as the next revision. */
   #publish(): void {
     const updates = this.#snapshot.changes();
-    if (updates.length === 0) return;
-    this.#revision += 1;
-    this.#sink?.onUpdates(updates, this.#revision);
+    if (updates.length > 0) {
+      this.#revision += 1;
+      this.#sink?.onUpdates(updates, this.#revision);
+    }
+    // After the records: a position is stored only once what it stands for has been taken in.
+    for (const file of this.#unreported) this.#sink?.onPosition?.(FILE_POSITION + file, this.#stamps.get(file) ?? '');
+    this.#unreported = new Set();
   }
 }

@@ -1,8 +1,9 @@
 /**
- * The file datastore's view of a file tree: list, read, watch. `NodeFileSystem` is the real one
+ * The file datastore's view of a file tree: list, read, stamp, watch. `NodeFileSystem` is the real one
  * (fs.watch, recursive); `MemoryFileSystem` is its twin for tests, where a test writes and deletes
  * files and the watcher fires at once.
  */
+import { createHash } from 'node:crypto';
 import { watch } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -11,6 +12,8 @@ export interface FileSystemPort {
   /** Every file under `root` (or `root` itself when it is a file), sorted. */
   list(root: string): Promise<string[]>;
   read(path: string): Promise<string>;
+  /** A mark that changes whenever the file's content may have (size and modification time): a datastore position. */
+  stamp(path: string): Promise<string>;
   /** Calls `onChange` with the path of a changed file (or undefined when unknown); returns a stop function. */
   watch(root: string, onChange: (path: string | undefined) => void): () => void;
 }
@@ -30,6 +33,11 @@ export class NodeFileSystem implements FileSystemPort {
 
   read(path: string): Promise<string> {
     return readFile(path, 'utf8');
+  }
+
+  async stamp(path: string): Promise<string> {
+    const info = await stat(path, { bigint: true });
+    return `${info.size}:${info.mtimeNs}:${info.ino}`;
   }
 
   watch(root: string, onChange: (path: string | undefined) => void): () => void {
@@ -52,6 +60,12 @@ export class MemoryFileSystem implements FileSystemPort {
   read(path: string): Promise<string> {
     const text = this.files.get(path);
     return text === undefined ? Promise.reject(Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' })) : Promise.resolve(text);
+  }
+
+  /** The twin's stamp is a hash of the content, so it holds even for files a test sets directly. */
+  stamp(path: string): Promise<string> {
+    const text = this.files.get(path);
+    return text === undefined ? Promise.reject(Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' })) : Promise.resolve(createHash('sha1').update(text).digest('hex'));
   }
 
   watch(_root: string, onChange: (path: string | undefined) => void): () => void {

@@ -9,8 +9,8 @@
 import type { Clock } from '../../runtime/clock.js';
 import { convertObject } from '../datastore/convert/convert.js';
 import { ConversionError, objectName } from '../datastore/convert/resource.js';
-import type { KubeObject, ModelRecord } from '../datastore/convert/resource.js';
-import type { DatastoreSink } from '../datastore/file-datastore.js';
+import type { KubeObject } from '../datastore/convert/resource.js';
+import type { DatastoreResume, DatastoreSink } from '../datastore/file-datastore.js';
 import { RecordSnapshot } from '../datastore/record-snapshot.js';
 import { KubeApiError } from './kube-client.js';
 import type { KubeClient } from './kube-client.js';
@@ -67,14 +67,14 @@ export class KubernetesDatastore {
   }
 
   /**
-   * Resolves at InSync. The reflectors keep following the cluster until `stop`. `resumeFrom`: the
-   * records a previous run sent (durable state); the lists are diffed against them, so only what
+   * Resolves at InSync. The reflectors keep following the cluster until `stop`. `resume`: what a
+   * previous run took in (durable state); the lists are diffed against its records, so only what
    * changed while troupe was down goes out. (Watching from the stored resourceVersions instead of
    * listing would also need each object's records stored; not done.)
    */
-  async start(sink: DatastoreSink, resumeFrom: Iterable<ModelRecord> = []): Promise<void> {
+  async start(sink: DatastoreSink, resume?: DatastoreResume): Promise<void> {
     this.#sink = sink;
-    this.#snapshot.seedPublished(resumeFrom);
+    if (resume !== undefined) this.#snapshot.seedPublished(await resume.records());
     sink.onStatus('WaitForDatastore');
     const resources = [...KUBERNETES_RESOURCES, ...await this.#calicoResources()];
     if (this.#stopped) return;

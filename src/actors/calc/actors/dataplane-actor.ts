@@ -48,6 +48,10 @@ interface DataplaneContext {
   shadow: DataplaneState | undefined;
   /** Restored: the shadow is complete only once it has InSync (before that the resolver sends no endpoints). */
   awaitInSync: boolean;
+  /** The source's version (batches taken in) at the last flush this output got: the stored mirror reflects it. */
+  reflects: number;
+  /** Restored from stored state or from what the output held. */
+  restored: boolean;
   answered: Set<string>;
   resyncs: number;
 }
@@ -88,7 +92,9 @@ function onMarker(context: DataplaneContext, payload: MarkerPayload, self: objec
     context.awaitInSync = false;
     finishResync(context, shadow);
   }
-  if (context.shadow === undefined) answer(context, payload.marker, self);
+  if (context.shadow !== undefined) return;
+  if (payload.marker.flush && payload.marker.version !== undefined) context.reflects = payload.marker.version;
+  answer(context, payload.marker, self);
 }
 
 function answer(context: DataplaneContext, marker: Marker, self: object): void {
@@ -110,6 +116,8 @@ function freshDataplane(input: DataplaneInput): DataplaneContext {
     epoch: input.epochs.started(P.dataplane).epoch,
     shadow: undefined,
     awaitInSync: false,
+    reflects: -1,
+    restored: false,
     answered: new Set(),
     resyncs: 0,
   };
@@ -127,6 +135,13 @@ export const dataplaneLogic = setup({
     data: { actions: ({ context, event }) => onData(context, event.payload as DataPayload<DataplaneMessage>) },
     marker: { actions: ({ context, event, self }) => onMarker(context, event.payload as MarkerPayload, self) },
     view: { actions: ({ context, event, self }) => sendFrom(self, event.sender ?? '', 'view', context.mirror.state.view(), event.correlationId) },
+    // After a restart: what the output holds, and which of the source's versions it reflects.
+    'resume-point': {
+      actions: ({ context, event, self }) => {
+        const point = { restored: context.restored, inSync: context.connection.inSync, reflects: context.reflects, sent: context.connection.sent };
+        sendFrom(self, event.sender ?? '', 'resume-point', point, event.correlationId);
+      },
+    },
   },
   states: {
     passing: { always: { guard: 'resyncing', target: 'resyncing' } },
@@ -134,7 +149,7 @@ export const dataplaneLogic = setup({
   },
 });
 
-interface StoredConnection { readonly next: number; readonly inSync: boolean; readonly position: unknown }
+interface StoredConnection { readonly next: number; readonly inSync: boolean; readonly position: unknown; readonly reflects?: number }
 
 /**
  * The context after a restart, from what was stored (if anything) and what the output says it already
@@ -156,6 +171,9 @@ function resumeOutput(input: DataplaneInput, stored: StoredConnection | undefine
     epoch: input.epochs.started(P.dataplane).epoch,
     shadow: newShadow(mirror, input.startupConfig),
     awaitInSync: true,
+    // What the mirror reflects is known only when it is exactly the stored one.
+    reflects: keep && resume.messages.length === 0 ? stored.reflects ?? -1 : -1,
+    restored: true,
     answered: new Set(),
     resyncs: 0,
   };
@@ -170,7 +188,7 @@ export function dataplaneDurability(store: StateStore): DurableOptions<Dataplane
     save: (context, state) => {
       context.mirror.save(state);
       const { connection } = context;
-      state.put('connection', { next: connection.sent, inSync: connection.inSync, position: context.input.sink.position?.() } satisfies StoredConnection);
+      state.put('connection', { next: connection.sent, inSync: connection.inSync, position: context.input.sink.position?.(), reflects: context.reflects } satisfies StoredConnection);
     },
   };
 }

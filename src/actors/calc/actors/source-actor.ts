@@ -28,7 +28,7 @@ import type { InvalidRecord } from '../model/validate.js';
 import type { CalcFigures } from './calc-figures.js';
 import type { CalcEpochs } from './epochs.js';
 import { Outbox } from './stage-actor.js';
-import type { DurableOptions } from '../../../runtime/persistence/durable.js';
+import type { ActorStateView, DurableOptions } from '../../../runtime/persistence/durable.js';
 import type { StateStore } from '../../../runtime/persistence/state-store.js';
 import { CALC_PATHS as P } from './stages.js';
 
@@ -60,6 +60,11 @@ interface SourceContext {
   boundTo: object | undefined;
   /** The records as restored, until the datastore has asked for them. */
   restoredRecords: unknown[] | undefined;
+  /** The stored state, until its records are loaded (lazily: a restart that finds nothing changed needs only the header). */
+  stored: ActorStateView | undefined;
+  /** Batches of records taken in; flush markers carry it, and the dataplane actor stores the one its output reflects. */
+  version: number;
+  versionUnsaved: boolean;
   readonly out: Outbox;
   epoch: number;
   nextMarker: number;
@@ -89,6 +94,8 @@ function onRecords(context: SourceContext, records: readonly unknown[]): void {
     context.unsaved.set(key, update.value === null ? null : record);
   }
   context.updates += updates.length;
+  context.version += 1;
+  context.versionUnsaved = true;
   for (const update of updates) context.input.figures.countUpdate(update.type);
   route(context, updates);
   context.out.flush();
@@ -96,7 +103,22 @@ function onRecords(context: SourceContext, records: readonly unknown[]): void {
 
 function sendMarker(context: SourceContext, marker: Omit<Marker, 'id'>): void {
   context.nextMarker += 1;
-  context.out.marker({ id: context.nextMarker, ...marker });
+  context.out.marker({ id: context.nextMarker, ...marker, ...(marker.flush ? { version: context.version } : {}) });
+}
+
+/** Loads the stored records into the snapshot, once, after a restore. */
+function loadStored(context: SourceContext): void {
+  const stored = context.stored;
+  if (stored === undefined) return;
+  context.stored = undefined;
+  context.restoredRecords = [];
+  for (const [, record] of stored.entries(RECORD)) {
+    const { update } = validateRecord(record);
+    if (update === undefined || update.value === null) continue;
+    context.snapshot.set(keyString(update), update);
+    context.restoredRecords.push(record);
+  }
+  context.updates = context.snapshot.size;
 }
 
 function routeSnapshot(context: SourceContext): void {
@@ -119,6 +141,7 @@ function replay(context: SourceContext, epoch: number): void {
   context.epoch = epoch;
   context.out.epoch = epoch;
   context.resumePending = false;
+  loadStored(context);
   routeSnapshot(context);
   sendMarker(context, { ...(context.status === 'InSync' ? { status: 'InSync' as const } : {}), flush: true, replies: context.recentReplies });
 }
@@ -134,12 +157,15 @@ function bindOut(context: SourceContext, self: object): void {
 function resume(context: SourceContext): void {
   if (!context.resumePending) return;
   context.resumePending = false;
+  loadStored(context);
   routeSnapshot(context);
+  // The stored snapshot was complete if the datastore was in sync: the calculators may say so too.
+  sendMarker(context, { ...(context.status === 'InSync' ? { status: 'InSync' as const } : {}), flush: true, replies: context.recentReplies });
 }
 
 function emptySource(input: SourceInput): Omit<SourceContext, 'out' | 'epoch'> {
   return {
-    input, snapshot: new Map(), unsaved: new Map(), positions: new Map(), unsavedPositions: new Set(), resumePending: false, statusUnsaved: false, boundTo: undefined, restoredRecords: undefined,
+    input, snapshot: new Map(), unsaved: new Map(), positions: new Map(), unsavedPositions: new Set(), resumePending: false, statusUnsaved: true, boundTo: undefined, restoredRecords: undefined, stored: undefined, version: 0, versionUnsaved: false,
     nextMarker: 0, status: 'WaitForDatastore', recentReplies: [], throttle: undefined, flushScheduled: false, updates: 0,
   };
 }
@@ -155,6 +181,7 @@ export const sourceLogic = setup({
     },
     announceInSync: ({ context, self }) => {
       bindOut(context, self);
+      resume(context);
       context.status = 'InSync';
       context.statusUnsaved = true;
       context.input.figures.syncStatus = 'InSync';
@@ -175,6 +202,7 @@ export const sourceLogic = setup({
     records: {
       actions: enqueueActions(({ context, event, enqueue, self }) => {
         bindOut(context, self);
+        resume(context); // a restored source replays before anything new (if no one asked for it yet)
         onRecords(context, event.payload as readonly unknown[]);
         if (!context.input.autoFlush || context.flushScheduled) return;
         context.throttle ??= new FlushThrottle(event.enqueuedAt);
@@ -189,6 +217,7 @@ export const sourceLogic = setup({
     'auto-flush': {
       actions: ({ context, event, self }) => {
         bindOut(context, self);
+        resume(context);
         context.flushScheduled = false;
         context.throttle?.tryTake(event.enqueuedAt);
         sendMarker(context, { flush: true });
@@ -197,6 +226,7 @@ export const sourceLogic = setup({
     flush: {
       actions: ({ context, event, self }) => {
         bindOut(context, self);
+        resume(context);
         const replies = event.sender === undefined ? [] : [{ replyTo: event.sender, correlationId: event.correlationId }];
         context.recentReplies = [...context.recentReplies, ...replies].slice(-RECENT_REPLIES);
         sendMarker(context, { flush: true, replies });
@@ -204,7 +234,14 @@ export const sourceLogic = setup({
     },
     replay: { actions: ({ context, event, self }) => { bindOut(context, self); replay(context, (event.payload as { epoch: number }).epoch); } },
     resume: { target: '.waitingForDatastore', actions: ({ context, self }) => { bindOut(context, self); resume(context); } },
-    // Where the datastore resumes from: the records exactly as restored (asked once, then dropped).
+    // Where the datastore resumes from (answered before the records are loaded): positions and version.
+    'resume-point': {
+      actions: ({ context, event, self }) => {
+        const point = { restored: context.resumePending, status: context.status, version: context.version, positions: [...context.positions] };
+        sendFrom(self, event.sender ?? '', 'resume-point', point, event.correlationId);
+      },
+    },
+    // The records exactly as restored (asked once, then dropped).
     'resume-records': {
       actions: ({ context, event, self }) => {
         sendFrom(self, event.sender ?? '', 'resume-records', context.restoredRecords ?? [], event.correlationId);
@@ -214,7 +251,8 @@ export const sourceLogic = setup({
     position: {
       actions: ({ context, event }) => {
         const { source, position } = event.payload as { source: string; position: string };
-        context.positions.set(source, position);
+        if (position === '') context.positions.delete(source); // the source is gone
+        else context.positions.set(source, position);
         context.unsavedPositions.add(source);
       },
     },
@@ -240,21 +278,14 @@ export function sourceDurability(store: StateStore): DurableOptions<SourceContex
     store,
     version: 1,
     restore: (state, input) => {
-      const records = state.entries(RECORD);
       const status = state.get('status') as SyncStatus | undefined;
-      if (records.length === 0 && status === undefined) return undefined;
+      if (status === undefined) return undefined; // nothing was ever taken in
       const context = emptySource(input);
-      context.restoredRecords = [];
-      for (const [, record] of records) {
-        const { update } = validateRecord(record);
-        if (update === undefined || update.value === null) continue;
-        context.snapshot.set(keyString(update), update);
-        context.restoredRecords.push(record);
-      }
       for (const [key, position] of state.entries(POSITION)) context.positions.set(key.slice(POSITION.length), position as string);
-      context.status = status ?? 'WaitForDatastore';
+      context.status = status;
+      context.version = (state.get('version') as number | undefined) ?? 0;
+      context.stored = state;
       context.resumePending = true;
-      context.updates = context.snapshot.size;
       const out = new Outbox(OUTPUTS);
       const epoch = input.epochs.started(P.source).epoch;
       out.epoch = epoch;
@@ -266,8 +297,14 @@ export function sourceDurability(store: StateStore): DurableOptions<SourceContex
         else state.put(RECORD + key, record);
       }
       context.unsaved.clear();
-      for (const source of context.unsavedPositions) state.put(POSITION + source, context.positions.get(source));
+      for (const source of context.unsavedPositions) {
+        const position = context.positions.get(source);
+        if (position === undefined) state.remove(POSITION + source);
+        else state.put(POSITION + source, position);
+      }
       context.unsavedPositions.clear();
+      if (context.versionUnsaved) state.put('version', context.version);
+      context.versionUnsaved = false;
       if (context.statusUnsaved) state.put('status', context.status);
       context.statusUnsaved = false;
     },

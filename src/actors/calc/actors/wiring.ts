@@ -52,6 +52,19 @@ export interface ActorCalcOptions extends CalcGraphOptions {
   readonly store?: StateStore;
 }
 
+interface SourcePoint { readonly restored: boolean; readonly status: SyncStatus; readonly version: number; readonly positions: [string, string][] }
+interface DataplanePoint { readonly restored: boolean; readonly inSync: boolean; readonly reflects: number; readonly sent: number }
+
+export interface CalcResumePoint {
+  readonly positions: ReadonlyMap<string, string>;
+  /** The output reflects every record the source stored, in sync: with an unchanged datastore, nothing to do. */
+  readonly current: boolean;
+  /** Messages the dataplane has had (its next sequence number). */
+  readonly sent: number;
+  /** The records the source stored, as the datastore sent them (empty after a fresh start). */
+  records(): Promise<unknown[]>;
+}
+
 export class ActorCalcGraph {
   readonly #system: ActorSystem;
   readonly #batchSize: number;
@@ -96,8 +109,6 @@ export class ActorCalcGraph {
       input: { figures, hostname: options.hostname, epochs, onInvalid: options.onInvalid ?? (() => undefined), autoFlush: options.autoFlush ?? false },
       ...(store === undefined ? {} : { durable: sourceDurability(store) }),
     });
-    // A restored source replays its snapshot into the (new, empty) calculators; a fresh one ignores it.
-    if (store !== undefined) void system.send(CALC_PATHS.source, { type: 'resume', payload: undefined });
     return graph;
   }
 
@@ -109,12 +120,22 @@ export class ActorCalcGraph {
   }
 
   /**
-   * The records the source restored from the store, exactly as the datastore once sent them: start the
-   * datastore from these and it sends only what changed while troupe was down. Empty after a fresh start.
+   * Where a restarted graph stands (call it first, before records): the datastore positions the source
+   * stored, whether the dataplane's output already reflects everything the source stored (then, if the
+   * datastore did not change, nothing needs computing), and the stored records, loaded on demand. It
+   * also starts the restored source replaying its snapshot into the (new, empty) calculators.
    */
-  async resumeRecords(): Promise<unknown[]> {
-    const answer = await this.#system.ask(CALC_PATHS.source, { type: 'resume-records' }, this.#timeoutMs);
-    return answer.payload as unknown[];
+  async resumePoint(): Promise<CalcResumePoint> {
+    const source = (await this.#system.ask(CALC_PATHS.source, { type: 'resume-point' }, this.#timeoutMs)).payload as SourcePoint;
+    const dataplane = (await this.#system.ask(CALC_PATHS.dataplane, { type: 'resume-point' }, this.#timeoutMs)).payload as DataplanePoint;
+    void this.#system.send(CALC_PATHS.source, { type: 'resume', payload: undefined });
+    const current = source.restored && dataplane.restored && source.status === 'InSync' && dataplane.inSync && dataplane.reflects === source.version;
+    return {
+      positions: new Map(source.positions),
+      current,
+      sent: dataplane.sent,
+      records: async () => (await this.#system.ask(CALC_PATHS.source, { type: 'resume-records' }, this.#timeoutMs)).payload as unknown[],
+    };
   }
 
   /** A datastore position (a resource's resourceVersion), stored with the records it follows. */

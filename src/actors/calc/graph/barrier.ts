@@ -22,6 +22,8 @@ export interface Marker {
   /** Flush what has changed once every input is past this marker. */
   readonly flush: boolean;
   readonly replies?: readonly FlushReply[];
+  /** How many batches of records the source had taken in when it sent this marker (durable restarts compare it). */
+  readonly version?: number;
 }
 
 export type ChannelMessage<T> = { readonly kind: 'data'; readonly items: readonly T[] } | { readonly kind: 'marker'; readonly marker: Marker };
