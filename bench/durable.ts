@@ -4,28 +4,41 @@
  * the actor wiring writing Felix frames to a file as `--dataplane file:` does.
  *   snapshot: first record to InSync flushed — and, when durable, committed to LMDB — with durability
  *             off, batch and sync. batchDurableVsOff = batch throughput / off throughput.
- *   restart:  a new process's time to InSync on a datastore that did not change while it was down:
- *             from the LMDB state a previous run left, against a full resync from the datastore (no
- *             state). Both read the datastore's records through the same diff (record-snapshot.ts), as
- *             the file and Kubernetes datastores do. restoreVsResync = resync time / restore time.
+ *   restart:  the same cluster as Kubernetes YAML in a file datastore (100 files); a new process's time
+ *             to InSync: a full resync (no state: read, convert, compute, send everything) against a
+ *             restart from the LMDB state a previous run left, on files that did not change (every file's
+ *             stamp as stored and the output reflecting every stored record: in sync at once, re-read and
+ *             rebuilt in the background — "warm" is when that is done too), and after one pod was created
+ *             while it was down (a full re-read and recompute, sending only the difference).
+ *             restoreVsResync = resync time / restore time; restoreAfterOneChangeVsResync likewise.
  *   LMDB size on disk after the snapshot.
  * Each case runs in a fresh process (its own heap); rounds are interleaved and the median reported.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ActorCalcGraph } from '../src/actors/calc/actors/wiring.js';
 import { FileFrameSink } from '../src/adapters/dataplane/file-frame-sink.js';
 import type { ModelRecord } from '../src/adapters/datastore/convert/resource.js';
+import { FileDatastore } from '../src/adapters/datastore/file-datastore.js';
+import { NodeFileSystem } from '../src/adapters/datastore/file-system.js';
 import { RecordSnapshot } from '../src/adapters/datastore/record-snapshot.js';
 import { openStateStore } from '../src/runtime/persistence/lmdb-store.js';
 import type { Durability } from '../src/runtime/persistence/state-store.js';
 import { ActorSystem } from '../src/runtime/system.js';
 import { LOCAL_NODE, syntheticCluster } from './synthetic-cluster.js';
+import { toYaml, yamlClusterObjects } from './synthetic-yaml.js';
+
+/** yamlClusterObjects spreads pods over `node-<n>`; node-0 gets every 500th. */
+const YAML_LOCAL_NODE = 'node-0';
+const LATE_POD = 'apiVersion: v1\nkind: Pod\nmetadata: {name: late-0, namespace: ns-0, labels: {app: web}}\nspec: {nodeName: node-0, containers: [{name: main}]}\nstatus: {podIP: 10.255.255.1}\n';
 import { inFreshProcess, median } from './fresh-process.js';
 
 interface RunResult {
   readonly seconds: number;
+  /** File-datastore restarts: until the background re-read and the calculators' rebuild are done too. */
+  readonly warmSeconds?: number;
+  readonly resumedUnchanged?: boolean;
   readonly records: number;
   readonly sent: number;
   readonly lmdbMb: number;
@@ -71,14 +84,65 @@ async function life(dir: string, durability: Durability, records: readonly Model
   return { seconds, records: changes.length, sent, lmdbMb: lmdbMb(join(dir, 'state')), commits: store.stats.commits, appendedBytes: sink.position().bytes - bytesBefore };
 }
 
+/** The synthetic cluster as Kubernetes YAML, 1,000 objects per file, as a file datastore reads it. */
+function writeYamlCluster(dir: string, endpoints: number, policies: number): string {
+  const cluster = join(dir, 'cluster');
+  mkdirSync(cluster);
+  const objects = yamlClusterObjects({ namespaces: 500, pods: endpoints, nodes: 500, policies });
+  for (let start = 0, file = 0; start < objects.length; start += 1_000, file += 1) {
+    writeFileSync(join(cluster, `objects-${String(file).padStart(4, '0')}.yaml`), toYaml(objects.slice(start, start + 1_000)));
+  }
+  return cluster;
+}
+
+/**
+ * One life of the agent on the file datastore: from nothing to InSync (resumed or recomputed), then to
+ * warm (the background re-read done, the calculators rebuilt, everything flushed).
+ */
+async function fileLife(dir: string, cluster: string, durability: Durability): Promise<RunResult & { warmSeconds: number; resumedUnchanged: boolean }> {
+  const start = performance.now();
+  const system = new ActorSystem({ seed: 1 });
+  const store = openStateStore({ dir: join(dir, 'state'), durability, clock: system.clock, log: (line) => console.error(line) });
+  const sink = new FileFrameSink(join(dir, 'dataplane.bin'));
+  const bytesBefore = sink.position().bytes;
+  const graph = ActorCalcGraph.spawn(system, { hostname: YAML_LOCAL_NODE, sink, store, autoFlush: true });
+  const point = store.enabled ? await graph.resumePoint() : undefined;
+  const datastore = new FileDatastore(cluster, { fs: new NodeFileSystem(), clock: system.clock });
+  let feeding: Promise<void> = Promise.resolve();
+  let records = 0;
+  const feed = (step: () => Promise<void>) => { feeding = feeding.then(step); };
+  await datastore.start({
+    onUpdates: (updates) => { records += updates.length; feed(() => graph.onRecords(updates)); },
+    onStatus: (status) => feed(() => graph.onStatus(status)),
+    onPosition: (source, position) => feed(() => graph.onPosition(source, position)),
+    onProblem: (problem) => console.error(problem),
+  }, point === undefined ? undefined : { positions: point.positions, records: async () => await point.records() as ModelRecord[] });
+  const current = point?.current === true && datastore.resumedUnchanged;
+  if (!current) {
+    await feeding;
+    await graph.flush();
+  }
+  const seconds = (performance.now() - start) / 1000;
+  await datastore.settled();
+  await feeding;
+  const { sent } = await graph.flush();
+  const warmSeconds = (performance.now() - start) / 1000;
+  datastore.stop();
+  await system.shutdown();
+  await store.close();
+  sink.close();
+  return { seconds, warmSeconds, resumedUnchanged: datastore.resumedUnchanged, records, sent, lmdbMb: lmdbMb(join(dir, 'state')), commits: store.stats.commits, appendedBytes: sink.position().bytes - bytesBefore };
+}
+
 async function runCase(kind: string, mode: string, endpoints: number, policies: number): Promise<RunResult> {
-  const records = cluster(endpoints, policies);
   const dir = mkdtempSync(join(tmpdir(), 'troupe-bench-durable-'));
   try {
-    if (kind === 'snapshot') return await life(dir, mode as Durability, records);
-    if (mode === 'resync') return await life(dir, 'off', records);
-    await life(dir, 'batch', records); // the previous run, whose state the restart restores
-    return await life(dir, 'batch', records);
+    if (kind === 'snapshot') return await life(dir, mode as Durability, cluster(endpoints, policies));
+    const yaml = writeYamlCluster(dir, endpoints, policies);
+    if (mode === 'resync') return await fileLife(dir, yaml, 'off');
+    await fileLife(dir, yaml, 'batch'); // the previous run, whose state the restart restores
+    if (mode === 'changed') writeFileSync(join(yaml, 'late.yaml'), LATE_POD); // one pod created while troupe was down
+    return await fileLife(dir, yaml, 'batch');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -94,13 +158,13 @@ export async function benchDurable(args: string[]): Promise<void> {
   const policies = flag('--policies', 10_000);
   const repeat = flag('--repeat', 3);
   const log = (line: string) => { if (!json) console.log(line); };
-  const cases = [['snapshot', 'off'], ['snapshot', 'batch'], ['snapshot', 'sync'], ['restart', 'resync'], ['restart', 'restore']] as const;
+  const cases = [['snapshot', 'off'], ['snapshot', 'batch'], ['snapshot', 'sync'], ['restart', 'resync'], ['restart', 'restore'], ['restart', 'changed']] as const;
   const results = new Map<string, RunResult[]>(cases.map(([kind, mode]) => [`${kind}/${mode}`, []]));
   for (let round = 0; round < repeat; round += 1) {
     for (const [kind, mode] of cases) {
       const result = child([kind, mode, String(endpoints), String(policies)]);
       results.get(`${kind}/${mode}`)!.push(result);
-      log(`${kind} ${mode.padEnd(7)} round ${round + 1}/${repeat}: ${result.seconds.toFixed(2)} s, ${result.records} records in, ${result.sent} dataplane messages (${result.appendedBytes} bytes appended), LMDB ${result.lmdbMb.toFixed(1)} MB, ${result.commits} commits`);
+      log(`${kind} ${mode.padEnd(7)} round ${round + 1}/${repeat}: ${result.seconds.toFixed(2)} s${result.warmSeconds === undefined ? '' : ` (warm ${result.warmSeconds.toFixed(2)} s, resumed unchanged: ${String(result.resumedUnchanged)})`}, ${result.records} records in, ${result.sent} dataplane messages (${result.appendedBytes} bytes appended), LMDB ${result.lmdbMb.toFixed(1)} MB, ${result.commits} commits`);
     }
   }
   const seconds = (key: string) => median(results.get(key)!.map((result) => result.seconds));
@@ -109,10 +173,12 @@ export async function benchDurable(args: string[]): Promise<void> {
     endpoints, localEndpoints: 200, policies, repeat, statistic: 'median of interleaved runs, each in a fresh process',
     snapshotSeconds: { off: round3(seconds('snapshot/off')), batch: round3(seconds('snapshot/batch')), sync: round3(seconds('snapshot/sync')) },
     snapshotRecordsPerSecond: { off: throughput('off'), batch: throughput('batch'), sync: throughput('sync') },
-    restartSeconds: { resync: round3(seconds('restart/resync')), restore: round3(seconds('restart/restore')) },
-    restoreRecordsFromDatastore: results.get('restart/restore')![0]!.records,
-    restoreAppendedBytes: results.get('restart/restore')![0]!.appendedBytes,
-    resyncAppendedBytes: results.get('restart/resync')![0]!.appendedBytes,
+    restart: {
+      datastore: 'file: Kubernetes YAML, 1,000 objects per file',
+      inSyncSeconds: { resync: round3(seconds('restart/resync')), restore: round3(seconds('restart/restore')), restoreAfterOneChange: round3(seconds('restart/changed')) },
+      warmSeconds: { restore: round3(median(results.get('restart/restore')!.map((result) => result.warmSeconds ?? 0))), restoreAfterOneChange: round3(median(results.get('restart/changed')!.map((result) => result.warmSeconds ?? 0))) },
+      appendedBytes: { resync: results.get('restart/resync')![0]!.appendedBytes, restore: results.get('restart/restore')![0]!.appendedBytes, restoreAfterOneChange: results.get('restart/changed')![0]!.appendedBytes },
+    },
     lmdbMbAfterSnapshot: { batch: round3(median(results.get('snapshot/batch')!.map((result) => result.lmdbMb))), sync: round3(median(results.get('snapshot/sync')!.map((result) => result.lmdbMb))) },
     commits: { batch: results.get('snapshot/batch')![0]!.commits, sync: results.get('snapshot/sync')![0]!.commits },
   };
@@ -120,6 +186,7 @@ export async function benchDurable(args: string[]): Promise<void> {
     batchDurableVsOff: round3(throughput('batch') / throughput('off')),
     syncDurableVsOff: round3(throughput('sync') / throughput('off')),
     restoreVsResync: round3(seconds('restart/resync') / seconds('restart/restore')),
+    restoreAfterOneChangeVsResync: round3(seconds('restart/resync') / seconds('restart/changed')),
   };
   const goals = { batchDurableVsOff: 0.6, restoreVsResync: 10 };
   if (json) console.log(JSON.stringify({ bench: 'durable', figures, ratios, goals }));

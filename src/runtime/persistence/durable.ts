@@ -26,6 +26,8 @@ export interface ActorStateView {
   entries(prefix?: string): [string, unknown][];
   put(key: string, value: unknown): void;
   remove(key: string): void;
+  /** One page of `entries(prefix)` after `after` (see StateStore.page), keys relative to the actor. */
+  page(prefix: string, after: string | undefined, limit: number): { entries: [string, unknown][]; next: string | undefined };
 }
 
 export interface DurableOptions<TContext = unknown, TInput = unknown> {
@@ -70,6 +72,10 @@ export class ActorDurability {
       entries: (sub = '') => store.entries(prefix + sub).map(([key, value]) => [key.slice(prefix.length), value]),
       put: (key, value) => store.put(prefix + key, value),
       remove: (key) => store.remove(prefix + key),
+      page: (sub, after, limit) => {
+        const { entries, next } = store.page(prefix + sub, after === undefined ? undefined : prefix + after, limit);
+        return { entries: entries.map(([key, value]) => [key.slice(prefix.length), value]), next: next?.slice(prefix.length) };
+      },
     };
   }
 

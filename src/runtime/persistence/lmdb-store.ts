@@ -43,9 +43,11 @@ class LmdbBackend implements StoreBackend {
     }
   }
 
-  *range(prefix: string): Iterable<readonly [string, unknown]> {
-    const entries = this.db.getRange({ start: prefix, end: `${prefix}\uffff` });
-    const iterator = entries[Symbol.iterator]();
+  *range(prefix: string, after?: string, limit?: number): Iterable<readonly [string, unknown]> {
+    // `start` is inclusive: one more, and `after` itself skipped.
+    const options = { start: after ?? prefix, end: `${prefix}\uffff`, ...(limit === undefined ? {} : { limit: limit + 1 }) };
+    const iterator = this.db.getRange(options)[Symbol.iterator]();
+    let count = 0;
     for (;;) {
       let next: IteratorResult<{ key: unknown; value: unknown }>;
       try {
@@ -54,6 +56,9 @@ class LmdbBackend implements StoreBackend {
         throw new CorruptStateError(prefix, error);
       }
       if (next.done === true) return;
+      if (next.value.key === after) continue;
+      if (limit !== undefined && count === limit) return;
+      count += 1;
       yield [next.value.key as string, next.value.value] as const;
     }
   }

@@ -19,8 +19,14 @@ export class MemoryBackend implements StoreBackend {
     return value === undefined ? undefined : structuredClone(value);
   }
 
-  *range(prefix: string): Iterable<readonly [string, unknown]> {
-    for (const key of this.keys(prefix)) yield [key, this.get(key)] as const;
+  *range(prefix: string, after?: string, limit = Number.POSITIVE_INFINITY): Iterable<readonly [string, unknown]> {
+    let count = 0;
+    for (const key of this.keys(prefix)) {
+      if (after !== undefined && key <= after) continue;
+      if (count === limit) return;
+      count += 1;
+      yield [key, this.get(key)] as const;
+    }
   }
 
   keys(prefix: string): string[] {

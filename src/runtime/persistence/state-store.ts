@@ -31,8 +31,8 @@ type Pending = unknown; // a value, or DELETED
 /** The part a backend provides: committed reads, and one atomic commit of many writes. */
 export interface StoreBackend {
   get(key: string): unknown;
-  /** Committed entries whose key starts with `prefix`, in key order. */
-  range(prefix: string): Iterable<readonly [string, unknown]>;
+  /** Committed entries whose key starts with `prefix`, in key order; from after `after`, at most `limit`. */
+  range(prefix: string, after?: string, limit?: number): Iterable<readonly [string, unknown]>;
   /** Committed keys that start with `prefix` (values not decoded). */
   keys(prefix: string): Iterable<string>;
   /** Applies the writes atomically; `durable` asks for them to be on disk when it resolves. */
@@ -105,6 +105,22 @@ export class StateStore {
       for (const [key, value] of layer) if (key.startsWith(prefix)) merged.set(key, value);
     }
     return [...merged].filter(([, value]) => value !== DELETED).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /**
+   * One page of `entries(prefix)`: those after `after`, about `limit` of them, buffered writes included;
+   * `next` is where the following page starts, undefined after the last. For loading a large state in
+   * steps, between which other work runs (and writes: a later page sees them).
+   */
+  page(prefix: string, after: string | undefined, limit: number): { entries: [string, unknown][]; next: string | undefined } {
+    if (this.#backend === undefined) return { entries: [], next: undefined };
+    const committed = [...this.#backend.range(prefix, after, limit)];
+    const last = committed.length === limit ? committed.at(-1)![0] : undefined;
+    const inPage = (key: string) => key.startsWith(prefix) && (after === undefined || key > after) && (last === undefined || key <= last);
+    const merged = new Map<string, unknown>(committed);
+    for (const layer of [...this.#inflight, this.#pending]) for (const [key, value] of layer) if (inPage(key)) merged.set(key, value);
+    const entries = [...merged].filter(([, value]) => value !== DELETED).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return { entries, next: last };
   }
 
   put(key: string, value: unknown): void {

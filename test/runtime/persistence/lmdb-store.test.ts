@@ -44,6 +44,26 @@ describe('the LMDB state store', () => {
     await store.close();
   });
 
+  it('pages through a prefix, seeing buffered writes in the page they fall in, until `next` is undefined', async () => {
+    const store = openStateStore(options({ durability: 'batch' }));
+    for (let i = 0; i < 10; i += 1) store.put(`/a#r/${i}`, i);
+    store.put('/b#r/0', 'other');
+    await store.flush();
+    store.remove('/a#r/3');
+    store.put('/a#r/35', 35);
+    const seen: unknown[] = [];
+    let after: string | undefined;
+    for (let pages = 0; ; pages += 1) {
+      const { entries, next } = store.page('/a#r/', after, 4);
+      seen.push(...entries.map(([, value]) => value));
+      if (next === undefined) break;
+      after = next;
+      expect(pages).toBeLessThan(5);
+    }
+    expect(seen).toEqual([0, 1, 2, 35, 4, 5, 6, 7, 8, 9]);
+    await store.close();
+  });
+
   it('a batch commit is asynchronous and `flush` waits for it', async () => {
     const store = openStateStore(options({ durability: 'batch', batchMs: 100 }));
     store.put('/a#k', 1);

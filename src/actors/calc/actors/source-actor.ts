@@ -44,6 +44,9 @@ const TARGETS: Record<Route, string> = { arc: P.arc, resolver: P.resolver, membe
 const OUTPUTS = Object.values(TARGETS);
 /** Replayed updates go out in batches of this many per calculator. */
 const REPLAY_BATCH = 2_000;
+/** Restored records replayed per warm-up step. */
+const WARM_PAGE = 2_000;
+const WARM: Envelope = { type: 'warm', payload: undefined, sender: undefined, correlationId: undefined, enqueuedAt: 0 };
 /** Flush requests remembered, to answer them after a replay if their marker was dropped. */
 const RECENT_REPLIES = 64;
 
@@ -65,6 +68,10 @@ interface SourceContext {
   /** Batches of records taken in; flush markers carry it, and the dataplane actor stores the one its output reflects. */
   version: number;
   versionUnsaved: boolean;
+  /** Replaying the restored snapshot page by page: the last key done. */
+  warming: { after: string | undefined } | undefined;
+  /** `resume-records` asks waiting for the warm-up to end. */
+  recordAsks: { replyTo: string; correlationId: string | undefined }[];
   readonly out: Outbox;
   epoch: number;
   nextMarker: number;
@@ -102,6 +109,7 @@ function onRecords(context: SourceContext, records: readonly unknown[]): void {
 }
 
 function sendMarker(context: SourceContext, marker: Omit<Marker, 'id'>): void {
+  if (context.warming !== undefined) return; // the warm-up's last step sends one marker for everything
   context.nextMarker += 1;
   context.out.marker({ id: context.nextMarker, ...marker, ...(marker.flush ? { version: context.version } : {}) });
 }
@@ -111,6 +119,7 @@ function loadStored(context: SourceContext): void {
   const stored = context.stored;
   if (stored === undefined) return;
   context.stored = undefined;
+  context.warming = undefined;
   context.restoredRecords = [];
   for (const [, record] of stored.entries(RECORD)) {
     const { update } = validateRecord(record);
@@ -135,13 +144,14 @@ function routeSnapshot(context: SourceContext): void {
   context.out.flush();
 }
 
-function replay(context: SourceContext, epoch: number): void {
+function replay(context: SourceContext, epoch: number, self: object): void {
   // A source restored after its own crash opened this epoch itself and still owes the replay.
   if (epoch < context.epoch || (epoch === context.epoch && !context.resumePending)) return;
   context.epoch = epoch;
   context.out.epoch = epoch;
   context.resumePending = false;
   loadStored(context);
+  answerRecordAsks(context, self);
   routeSnapshot(context);
   sendMarker(context, { ...(context.status === 'InSync' ? { status: 'InSync' as const } : {}), flush: true, replies: context.recentReplies });
 }
@@ -154,18 +164,62 @@ function bindOut(context: SourceContext, self: object): void {
 }
 
 /** After a process restart: the calculators get the restored snapshot; the datastore's statuses follow. */
-function resume(context: SourceContext): void {
-  if (!context.resumePending) return;
+/**
+ * Starts replaying the restored snapshot into the calculators: page by page (`warm` steps, each its own
+ * turn), so that a restart that finds nothing changed is in sync at once while this runs behind it.
+ * Returns true when a `warm` step must follow. Records arriving meanwhile are routed at once (a later
+ * page reads the store, which already has them); markers wait for the end, where one marker carries the
+ * status (the stored snapshot was complete if the datastore was in sync) and every flush request.
+ */
+function resume(context: SourceContext): boolean {
+  if (!context.resumePending) return false;
   context.resumePending = false;
-  loadStored(context);
-  routeSnapshot(context);
-  // The stored snapshot was complete if the datastore was in sync: the calculators may say so too.
+  if (context.stored === undefined) {
+    routeSnapshot(context);
+    sendMarker(context, { ...(context.status === 'InSync' ? { status: 'InSync' as const } : {}), flush: true, replies: context.recentReplies });
+    return false;
+  }
+  context.warming = { after: undefined };
+  context.restoredRecords = [];
+  return true;
+}
+
+/** One page of the warm-up; false once it is done (and the marker and any waiting askers answered). */
+function warmStep(context: SourceContext, self: object): boolean {
+  const { stored, warming } = context;
+  if (warming === undefined) return false;
+  if (stored !== undefined) {
+    const page = stored.page(RECORD, warming.after, WARM_PAGE);
+    const batch: ModelUpdate[] = [];
+    for (const [, record] of page.entries) {
+      const { update } = validateRecord(record);
+      if (update === undefined || update.value === null) continue;
+      context.snapshot.set(keyString(update), update);
+      context.restoredRecords?.push(record);
+      batch.push(update);
+    }
+    route(context, batch);
+    context.out.flush();
+    warming.after = page.next;
+    if (page.next !== undefined) return true;
+  }
+  context.warming = undefined;
+  context.stored = undefined;
+  context.updates = context.snapshot.size;
   sendMarker(context, { ...(context.status === 'InSync' ? { status: 'InSync' as const } : {}), flush: true, replies: context.recentReplies });
+  answerRecordAsks(context, self);
+  return false;
+}
+
+function answerRecordAsks(context: SourceContext, self: object): void {
+  for (const { replyTo, correlationId } of context.recordAsks) sendFrom(self, replyTo, 'resume-records', context.restoredRecords ?? [], correlationId);
+  if (context.recordAsks.length > 0) context.restoredRecords = undefined;
+  context.recordAsks = [];
 }
 
 function emptySource(input: SourceInput): Omit<SourceContext, 'out' | 'epoch'> {
   return {
-    input, snapshot: new Map(), unsaved: new Map(), positions: new Map(), unsavedPositions: new Set(), resumePending: false, statusUnsaved: true, boundTo: undefined, restoredRecords: undefined, stored: undefined, version: 0, versionUnsaved: false,
+    input, snapshot: new Map(), unsaved: new Map(), positions: new Map(), unsavedPositions: new Set(), resumePending: false, statusUnsaved: true, boundTo: undefined, restoredRecords: undefined, stored: undefined, version: 0, versionUnsaved: false, warming: undefined, recordAsks: [],
     nextMarker: 0, status: 'WaitForDatastore', recentReplies: [], throttle: undefined, flushScheduled: false, updates: 0,
   };
 }
@@ -179,9 +233,12 @@ export const sourceLogic = setup({
       context.statusUnsaved = true;
       context.input.figures.syncStatus = context.status;
     },
+    startWarm: enqueueActions(({ context, enqueue, self }) => {
+      bindOut(context, self);
+      if (resume(context)) enqueue.raise(WARM, { delay: 0 });
+    }),
     announceInSync: ({ context, self }) => {
       bindOut(context, self);
-      resume(context);
       context.status = 'InSync';
       context.statusUnsaved = true;
       context.input.figures.syncStatus = 'InSync';
@@ -199,10 +256,10 @@ export const sourceLogic = setup({
   },
   initial: 'waitingForDatastore',
   on: {
+    // A restored source starts its warm-up before anything new, if no one asked for it yet.
     records: {
-      actions: enqueueActions(({ context, event, enqueue, self }) => {
+      actions: ['startWarm', enqueueActions(({ context, event, enqueue, self }) => {
         bindOut(context, self);
-        resume(context); // a restored source replays before anything new (if no one asked for it yet)
         onRecords(context, event.payload as readonly unknown[]);
         if (!context.input.autoFlush || context.flushScheduled) return;
         context.throttle ??= new FlushThrottle(event.enqueuedAt);
@@ -212,28 +269,32 @@ export const sourceLogic = setup({
           context.flushScheduled = true;
           enqueue.raise({ type: 'auto-flush', payload: undefined, sender: undefined, correlationId: undefined, enqueuedAt: event.enqueuedAt + wait }, { delay: wait });
         }
-      }),
+      })],
     },
     'auto-flush': {
-      actions: ({ context, event, self }) => {
+      actions: ['startWarm', ({ context, event, self }) => {
         bindOut(context, self);
-        resume(context);
         context.flushScheduled = false;
         context.throttle?.tryTake(event.enqueuedAt);
         sendMarker(context, { flush: true });
-      },
+      }],
     },
     flush: {
-      actions: ({ context, event, self }) => {
+      actions: ['startWarm', ({ context, event, self }) => {
         bindOut(context, self);
-        resume(context);
         const replies = event.sender === undefined ? [] : [{ replyTo: event.sender, correlationId: event.correlationId }];
         context.recentReplies = [...context.recentReplies, ...replies].slice(-RECENT_REPLIES);
         sendMarker(context, { flush: true, replies });
-      },
+      }],
     },
-    replay: { actions: ({ context, event, self }) => { bindOut(context, self); replay(context, (event.payload as { epoch: number }).epoch); } },
-    resume: { target: '.waitingForDatastore', actions: ({ context, self }) => { bindOut(context, self); resume(context); } },
+    replay: { actions: ({ context, event, self }) => { bindOut(context, self); replay(context, (event.payload as { epoch: number }).epoch, self); } },
+    resume: { target: '.waitingForDatastore', actions: 'startWarm' },
+    warm: {
+      actions: enqueueActions(({ context, enqueue, self }) => {
+        bindOut(context, self);
+        if (warmStep(context, self)) enqueue.raise(WARM, { delay: 0 });
+      }),
+    },
     // Where the datastore resumes from (answered before the records are loaded): positions and version.
     'resume-point': {
       actions: ({ context, event, self }) => {
@@ -244,6 +305,10 @@ export const sourceLogic = setup({
     // The records exactly as restored (asked once, then dropped).
     'resume-records': {
       actions: ({ context, event, self }) => {
+        if (context.warming !== undefined || context.resumePending) {
+          context.recordAsks.push({ replyTo: event.sender ?? '', correlationId: event.correlationId });
+          return;
+        }
         sendFrom(self, event.sender ?? '', 'resume-records', context.restoredRecords ?? [], event.correlationId);
         context.restoredRecords = undefined;
       },
@@ -257,7 +322,7 @@ export const sourceLogic = setup({
       },
     },
     status: [
-      { guard: 'inSync', target: '.inSync', actions: 'announceInSync' },
+      { guard: 'inSync', target: '.inSync', actions: ['startWarm', 'announceInSync'] },
       { guard: ({ event }) => event.payload === 'ResyncInProgress', target: '.resyncing', actions: 'noteStatus' },
       { target: '.waitingForDatastore', actions: 'noteStatus' },
     ],
