@@ -303,15 +303,16 @@ export const sourceLogic = setup({
       },
     },
     // The records exactly as restored (asked once, then dropped).
+    // Asking for the records loads them: the warm-up starts (if it has not), and the answer waits for its end.
     'resume-records': {
-      actions: ({ context, event, self }) => {
-        if (context.warming !== undefined || context.resumePending) {
+      actions: ['startWarm', ({ context, event, self }) => {
+        if (context.warming !== undefined) {
           context.recordAsks.push({ replyTo: event.sender ?? '', correlationId: event.correlationId });
           return;
         }
         sendFrom(self, event.sender ?? '', 'resume-records', context.restoredRecords ?? [], event.correlationId);
         context.restoredRecords = undefined;
-      },
+      }],
     },
     position: {
       actions: ({ context, event }) => {

@@ -122,13 +122,13 @@ export class ActorCalcGraph {
   /**
    * Where a restarted graph stands (call it first, before records): the datastore positions the source
    * stored, whether the dataplane's output already reflects everything the source stored (then, if the
-   * datastore did not change, nothing needs computing), and the stored records, loaded on demand. It
-   * also starts the restored source replaying its snapshot into the (new, empty) calculators.
+   * datastore did not change, nothing needs computing), and the stored records, loaded on demand. The
+   * restored source starts replaying its snapshot into the (new, empty) calculators at the datastore's
+   * first word (records, InSync) or a flush — not before, so the datastore's own checks are not slowed.
    */
   async resumePoint(): Promise<CalcResumePoint> {
     const source = (await this.#system.ask(CALC_PATHS.source, { type: 'resume-point' }, this.#timeoutMs)).payload as SourcePoint;
     const dataplane = (await this.#system.ask(CALC_PATHS.dataplane, { type: 'resume-point' }, this.#timeoutMs)).payload as DataplanePoint;
-    void this.#system.send(CALC_PATHS.source, { type: 'resume', payload: undefined });
     const current = source.restored && dataplane.restored && source.status === 'InSync' && dataplane.inSync && dataplane.reflects === source.version;
     return {
       positions: new Map(source.positions),
