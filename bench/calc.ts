@@ -16,7 +16,7 @@ import type { DataplaneView } from '../src/actors/calc/output/dataplane-state.js
 import { ActorSystem } from '../src/runtime/system.js';
 import { LOCAL_NODE, isolatedCustomers, syntheticCluster } from './synthetic-cluster.js';
 import type { KvRecord } from './synthetic-cluster.js';
-import { inFreshProcess, median } from './fresh-process.js';
+import { benchArgs, inFreshProcess, median } from './fresh-process.js';
 
 type Wiring = 'fused' | 'actors';
 
@@ -110,12 +110,10 @@ function runSelectorScaling(selectors: number): { microsPerUpdate: number; selec
 const child = <T>(args: string[]): T => inFreshProcess<T>(import.meta.url, args);
 
 export async function benchCalc(args: string[]): Promise<void> {
-  const json = args.includes('--json');
-  const flag = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
+  const { flag, log } = benchArgs(args);
   const endpoints = flag('--endpoints', 100_000);
   const policies = flag('--policies', 10_000);
   const repeat = flag('--repeat', 3);
-  const log = (line: string) => { if (!json) console.log(line); };
 
   const snapshot: Record<Wiring, CaseResult[]> = { fused: [], actors: [] };
   for (let round = 0; round < repeat; round += 1) {

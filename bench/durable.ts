@@ -32,7 +32,7 @@ import { toYaml, yamlClusterObjects } from './synthetic-yaml.js';
 /** yamlClusterObjects spreads pods over `node-<n>`; node-0 gets every 500th. */
 const YAML_LOCAL_NODE = 'node-0';
 const LATE_POD = 'apiVersion: v1\nkind: Pod\nmetadata: {name: late-0, namespace: ns-0, labels: {app: web}}\nspec: {nodeName: node-0, containers: [{name: main}]}\nstatus: {podIP: 10.255.255.1}\n';
-import { inFreshProcess, median } from './fresh-process.js';
+import { benchArgs, inFreshProcess, median } from './fresh-process.js';
 
 interface RunResult {
   readonly seconds: number;
@@ -152,12 +152,10 @@ const child = (args: string[]): RunResult => inFreshProcess<RunResult>(import.me
 const round3 = (value: number): number => Math.round(value * 1000) / 1000;
 
 export async function benchDurable(args: string[]): Promise<void> {
-  const json = args.includes('--json');
-  const flag = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
+  const { json, flag, log } = benchArgs(args);
   const endpoints = flag('--endpoints', 100_000);
   const policies = flag('--policies', 10_000);
   const repeat = flag('--repeat', 3);
-  const log = (line: string) => { if (!json) console.log(line); };
   const cases = [['snapshot', 'off'], ['snapshot', 'batch'], ['snapshot', 'sync'], ['restart', 'resync'], ['restart', 'restore'], ['restart', 'changed']] as const;
   const results = new Map<string, RunResult[]>(cases.map(([kind, mode]) => [`${kind}/${mode}`, []]));
   for (let round = 0; round < repeat; round += 1) {

@@ -15,3 +15,13 @@ export function inFreshProcess<T>(script: string, args: readonly string[], flag 
 export function median(values: readonly number[]): number {
   return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 }
+
+/** A benchmark's command line: `--json`, numeric flags with defaults, and a log that `--json` silences. */
+export function benchArgs(args: readonly string[]): { json: boolean; flag: (name: string, fallback: number) => number; log: (line: string) => void } {
+  const json = args.includes('--json');
+  return {
+    json,
+    flag: (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback),
+    log: (line) => { if (!json) console.log(line); },
+  };
+}
