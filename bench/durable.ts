@@ -114,7 +114,7 @@ async function fileLife(dir: string, cluster: string, durability: Durability): P
   await datastore.start({
     onUpdates: (updates) => { records += updates.length; feed(() => graph.onRecords(updates)); },
     onStatus: (status) => feed(() => graph.onStatus(status)),
-    onPosition: (source, position) => feed(() => graph.onPosition(source, position)),
+    onPositions: (positions) => feed(() => graph.onPositions(positions)),
     onProblem: (problem) => console.error(problem),
   }, point === undefined ? undefined : { positions: point.positions, records: async () => await point.records() as ModelRecord[] });
   const current = point?.current === true && datastore.resumedUnchanged;

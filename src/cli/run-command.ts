@@ -16,7 +16,7 @@ import type { SyncStatus } from '../actors/calc/graph/events.js';
 import { DataplaneOutputError, openDataplaneOutput } from '../adapters/dataplane/outputs.js';
 import type { DataplaneOutput } from '../adapters/dataplane/outputs.js';
 import { FileDatastore } from '../adapters/datastore/file-datastore.js';
-import type { DatastoreResume } from '../adapters/datastore/file-datastore.js';
+import type { DatastoreResume, SourcePosition } from '../adapters/datastore/file-datastore.js';
 import { NodeFileSystem } from '../adapters/datastore/file-system.js';
 import type { FileSystemPort } from '../adapters/datastore/file-system.js';
 import { DatastoreError } from '../adapters/datastore/model-file.js';
@@ -209,7 +209,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
       if (inSync) line(`revision ${revision}: ${updates.length} changed record${updates.length === 1 ? '' : 's'}`);
     }),
     onStatus: (status: SyncStatus) => feed(() => graph.onStatus(status)),
-    onPosition: (source: string, position: string) => feed(() => graph.onPosition(source, position)),
+    onPositions: (positions: readonly SourcePosition[]) => feed(() => graph.onPositions(positions)),
     onProblem: problem,
   };
   const signals = signalled();

@@ -68,7 +68,7 @@ function boot(world: World, seed: number, durability: Durability, startMs: numbe
   void graph.resumePoint().then((point) => datastore.start({
     onUpdates: (updates) => feed(() => graph.onRecords(updates)),
     onStatus: (status) => feed(() => graph.onStatus(status)),
-    onPosition: (source, position) => feed(() => graph.onPosition(source, position)),
+    onPositions: (positions) => feed(() => graph.onPositions(positions)),
     onProblem: () => undefined,
   }, { positions: point.positions, records: async () => await point.records() as ModelRecord[] }));
   return { sim, store, datastore };

@@ -37,9 +37,15 @@ export interface DatastoreSink {
   onStatus(status: SyncStatus): void;
   /** A document left out, or a file that could not be read: one line naming it. */
   onProblem(message: string): void;
-  /** A source's position moved (a Kubernetes resource's resourceVersion), for resuming later. */
-  onPosition?(source: string, position: string): void;
+  /**
+   * Sources' positions moved (a file's stamp, a Kubernetes resource's resourceVersion), for resuming
+   * later; an empty position: the source is gone. Sent after the records they stand for.
+   */
+  onPositions?(positions: readonly SourcePosition[]): void;
 }
+
+/** A source (`file:PATH`, a Kubernetes resource or object) and where it stands. */
+export type SourcePosition = readonly [source: string, position: string];
 
 /** Where a datastore resumes after a restart: what the previous run had taken in (durable state). */
 export interface DatastoreResume {
@@ -217,7 +223,7 @@ export class FileDatastore {
       this.#sink?.onUpdates(updates, this.#revision);
     }
     // After the records: a position is stored only once what it stands for has been taken in.
-    for (const file of this.#unreported) this.#sink?.onPosition?.(FILE_POSITION + file, this.#stamps.get(file) ?? '');
+    if (this.#unreported.size > 0) this.#sink?.onPositions?.([...this.#unreported].map((file) => [FILE_POSITION + file, this.#stamps.get(file) ?? ''] as const));
     this.#unreported = new Set();
   }
 }

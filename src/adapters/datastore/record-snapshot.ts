@@ -61,6 +61,34 @@ export class RecordSnapshot {
     }
   }
 
+  /**
+   * A previous run's state (durable): `records` is what it published, `sources` the keys each source
+   * provided then. The next `changes()` looks only at records no source claims — deleting them
+   * unless a source provides them again by then (a run killed between storing records and storing
+   * their source leaves such records) — and at built-in and implied records, which this version of
+   * troupe makes afresh.
+   */
+  restore(records: Iterable<ModelRecord>, sources: Iterable<readonly [source: string, keys: readonly string[]]>): void {
+    this.seedPublished(records);
+    for (const [source, keys] of sources) {
+      const provided: ModelRecord[] = [];
+      for (const key of keys) {
+        const record = this.#published.get(key);
+        if (record !== undefined) provided.push(record);
+      }
+      this.set(source, provided);
+    }
+    for (const key of this.#dirty) {
+      const providers = this.#providers.get(key);
+      if (providers !== undefined && !providers.has(BUILTIN)) this.#dirty.delete(key); // as it was published
+    }
+  }
+
+  /** The keys of the records `source` provides now. */
+  keysOf(source: string): Iterable<string> {
+    return this.#sources.get(source)?.keys() ?? [];
+  }
+
   /** Replaces everything `source` provides. */
   set(source: string, records: readonly ModelRecord[]): void {
     const next = new Map(records.map((record) => [recordKey(record), record] as const));

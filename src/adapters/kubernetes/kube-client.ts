@@ -20,6 +20,8 @@ export class KubeApiError extends TroupeError {
 export interface KubeStream {
   /** Settles when the stream ends: cleanly (`undefined`) or with the error that ended it. */
   readonly done: Promise<Error | undefined>;
+  /** True once the server has answered with a success status (the watch is open); false if it never did. */
+  readonly opened: Promise<boolean>;
   abort(): void;
 }
 
@@ -47,12 +49,14 @@ export class RestKubeClient implements KubeClient {
     this.#config = config;
   }
 
-  async #open(path: string, query: Record<string, string> = {}): Promise<{ response: IncomingMessage; abort: () => void }> {
+  async #open(path: string, query: Record<string, string> = {}, signal?: AbortSignal): Promise<{ response: IncomingMessage; abort: () => void }> {
     const url = new URL(path, this.server);
     for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
     const options: RequestOptions & { href?: string } = { method: 'GET', headers: { accept: 'application/json' } };
     await this.#config.applyToHTTPSOptions(options);
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    // Aborted while the credentials were being applied: no request is made at all.
+    if (signal?.aborted === true) throw new Error('aborted before the request was sent');
     return new Promise((resolve, reject) => {
       const request = send(url, { ...options, headers: { ...options.headers } }, (response) => resolve({ response, abort: () => request.destroy() }));
       request.setNoDelay(true);
@@ -73,12 +77,15 @@ export class RestKubeClient implements KubeClient {
 
   stream(path: string, query: Record<string, string>, onLine: (line: string) => void): KubeStream {
     let abort = () => undefined as void;
-    let aborted = false;
+    const aborted = new AbortController();
+    let answered!: (ok: boolean) => void;
+    const opened = new Promise<boolean>((resolve) => { answered = resolve; });
     const done = (async (): Promise<Error | undefined> => {
-      const opened = await this.#open(path, query);
-      abort = opened.abort;
-      if (aborted) opened.abort();
-      const { response } = opened;
+      const connection = await this.#open(path, query, aborted.signal);
+      abort = connection.abort;
+      if (aborted.signal.aborted) connection.abort();
+      const { response } = connection;
+      answered((response.statusCode ?? 0) < 400);
       if ((response.statusCode ?? 0) >= 400) {
         const chunks: Buffer[] = [];
         for await (const chunk of response) chunks.push(chunk as Buffer);
@@ -103,7 +110,8 @@ export class RestKubeClient implements KubeClient {
         response.once('close', () => resolve(response.complete ? undefined : new Error('the watch connection was cut')));
       });
     })().catch((error: Error) => error);
-    return { done, abort: () => { aborted = true; abort(); } };
+    void done.then(() => answered(false)); // settles `opened` if the request failed before an answer
+    return { done, opened, abort: () => { aborted.abort(); abort(); } };
   }
 }
 

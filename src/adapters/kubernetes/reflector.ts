@@ -5,6 +5,11 @@
  * again and synthesize deletions for keys that vanished; on errors back off (800 ms doubling to
  * 30 s, with jitter, reset after 2 healthy minutes); abort a watch that has been silent for too
  * long (half-open connections). Time and randomness are injected.
+ *
+ * Resumed (a previous run's resourceVersion and the objects it knew, from durable state), it skips
+ * the list and watches from there; it counts as synced once the API server accepts that watch. If
+ * the server no longer has that resourceVersion (410), the list that follows is diffed against the
+ * objects it knew: only what changed is reported.
  */
 import type { Clock, TimerId } from '../../runtime/clock.js';
 import type { KubeObject } from '../datastore/convert/resource.js';
@@ -29,6 +34,15 @@ export interface ReflectorListener {
   problem(message: string): void;
   /** Where the watch stands now (after an event or a bookmark). */
   position?(resourceVersion: string): void;
+}
+
+/**
+ * Where a previous run stood: the resourceVersion its watch had reached (if it got that far), and
+ * each object's resourceVersion then ('' when unknown: the object is read again).
+ */
+export interface ReflectorResume {
+  readonly resourceVersion: string | undefined;
+  readonly known: ReadonlyMap<string, string>;
 }
 
 export interface BackoffOptions { readonly initialMs: number; readonly factor: number; readonly maxMs: number; readonly jitter: number; readonly resetAfterMs: number }
@@ -69,8 +83,12 @@ export class Reflector {
   lists = 0;
   watches = 0;
 
-  constructor(type: ResourceType, client: KubeClient, listener: ReflectorListener, options: ReflectorOptions) {
+  constructor(type: ResourceType, client: KubeClient, listener: ReflectorListener, options: ReflectorOptions, resume?: ReflectorResume) {
     this.type = type;
+    if (resume !== undefined) {
+      if (resume.resourceVersion !== '') this.#resourceVersion = resume.resourceVersion;
+      for (const [key, version] of resume.known) this.#known.set(key, version);
+    }
     this.#client = client;
     this.#listener = listener;
     this.#clock = options.clock;
@@ -151,6 +169,7 @@ export class Reflector {
     }
     for (const item of items) this.#apply('ADDED', item);
     this.#resourceVersion = list.metadata?.resourceVersion ?? '';
+    if (this.#resourceVersion !== '') this.#listener.position?.(this.#resourceVersion);
     if (!this.#synced) {
       this.#synced = true;
       this.#listener.synced();
@@ -180,7 +199,7 @@ export class Reflector {
     };
     const query = { watch: 'true', resourceVersion: from, allowWatchBookmarks: 'true', timeoutSeconds: String(300 + Math.floor(this.#random() * 301)) };
     const stream = this.#client.stream(resourcePath(this.type), query, (line) => {
-      if (outcome !== undefined) return;
+      if (outcome !== undefined || this.#stopped) return; // stopped: what is still buffered is not reported
       lines += 1;
       rearm();
       outcome = this.#onLine(line);
@@ -188,6 +207,12 @@ export class Reflector {
     });
     this.#stream = stream;
     rearm();
+    void stream.opened.then((ok) => {
+      // A resumed reflector's copy is complete once the server takes its resourceVersion.
+      if (!ok || this.#synced || this.#stopped || outcome !== undefined) return;
+      this.#synced = true;
+      this.#listener.synced();
+    });
     const ended = await stream.done;
     if (idle !== undefined) this.#clock.clearTimeout(idle);
     this.#stream = undefined;

@@ -1,58 +1,16 @@
-import { KubeConfig } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ModelRecord } from '../../../src/adapters/datastore/convert/resource.js';
-import type { DatastoreSink } from '../../../src/adapters/datastore/file-datastore.js';
-import { RestKubeClient } from '../../../src/adapters/kubernetes/kube-client.js';
 import { KubernetesDatastore } from '../../../src/adapters/kubernetes/kubernetes-datastore.js';
-import type { SyncStatus } from '../../../src/actors/calc/graph/events.js';
 import { clusterView } from '../../../src/actors/calc/trace/cluster-view.js';
-import { SimulatedClock } from '../../../src/runtime/clock.js';
+import type { SimulatedClock } from '../../../src/runtime/clock.js';
 import { FakeApiServer } from './fake-apiserver.js';
+import { NAMESPACES, PODS, POLICIES, Recorder, fakeClient, pod } from './kube-harness.js';
 
-const PODS = '/api/v1/pods';
-const NAMESPACES = '/api/v1/namespaces';
-const POLICIES = '/apis/networking.k8s.io/v1/networkpolicies';
 const GNPS = '/apis/crd.projectcalico.org/v1/globalnetworkpolicies';
-
-const pod = (name: string, ip: string, labels: Record<string, string> = { app: 'web' }) => ({ metadata: { name, namespace: 'shop', labels }, spec: { nodeName: 'node-1' }, status: { podIP: ip } });
 
 /** After a cut connection the reflector backs off on the simulated clock: move time past it. */
 async function advancePastBackoff(sink: Recorder, clock: SimulatedClock, problemsBefore: number): Promise<void> {
   await sink.until(() => sink.problems.length > problemsBefore);
   clock.advance(Number(/retrying in (\d+) ms/.exec(sink.problems.at(-1)!)![1]));
-}
-
-/** Records every callback; tests wait on what they expect (no sleeping). */
-class Recorder implements DatastoreSink {
-  readonly statuses: SyncStatus[] = [];
-  readonly problems: string[] = [];
-  readonly updates: ModelRecord[] = [];
-  readonly positions = new Map<string, string>();
-  onPosition(source: string, position: string): void { this.positions.set(source, position); this.#wake(); }
-  readonly #waiters: { test: () => boolean; resolve: () => void }[] = [];
-  onUpdates(updates: readonly ModelRecord[]): void { this.updates.push(...updates); this.#wake(); }
-  onStatus(status: SyncStatus): void { this.statuses.push(status); this.#wake(); }
-  onProblem(message: string): void { this.problems.push(message); this.#wake(); }
-  until(test: () => boolean): Promise<void> {
-    if (test()) return Promise.resolve();
-    return new Promise((resolve) => this.#waiters.push({ test, resolve }));
-  }
-  #wake(): void {
-    for (const waiter of [...this.#waiters]) if (waiter.test()) { this.#waiters.splice(this.#waiters.indexOf(waiter), 1); waiter.resolve(); }
-  }
-  /** The current state of each key, after every update so far. */
-  current(): Map<string, ModelRecord> {
-    const state = new Map<string, ModelRecord>();
-    for (const record of this.updates) {
-      const key = `${record.type}:${JSON.stringify(record.key)}`;
-      if (record.value === null) state.delete(key);
-      else state.set(key, record);
-    }
-    return state;
-  }
-  endpoints(): string[] {
-    return [...this.current().values()].filter((record) => record.type === 'WorkloadEndpoint').map((record) => String(record.key['workloadId'])).sort();
-  }
 }
 
 let server: FakeApiServer;
@@ -61,18 +19,7 @@ let datastore: KubernetesDatastore | undefined;
 async function connect(options: { crds?: string[]; seed?: number } = {}) {
   server = new FakeApiServer();
   server.calicoCrds = options.crds ?? [];
-  const url = await server.start();
-  const config = new KubeConfig();
-  config.loadFromOptions({
-    clusters: [{ name: 'fake', server: url, skipTLSVerify: true }],
-    users: [{ name: 'tester', token: 'secret' }],
-    contexts: [{ name: 'fake', cluster: 'fake', user: 'tester' }],
-    currentContext: 'fake',
-  });
-  const clock = new SimulatedClock();
-  let state = options.seed ?? 7;
-  const random = () => { state = (state * 1103515245 + 12345) % 2 ** 31; return state / 2 ** 31; };
-  return { client: new RestKubeClient(config), clock, random };
+  return fakeClient(await server.start(), options.seed);
 }
 
 afterEach(async () => {

@@ -314,12 +314,13 @@ export const sourceLogic = setup({
         context.restoredRecords = undefined;
       }],
     },
-    position: {
+    positions: {
       actions: ({ context, event }) => {
-        const { source, position } = event.payload as { source: string; position: string };
-        if (position === '') context.positions.delete(source); // the source is gone
-        else context.positions.set(source, position);
-        context.unsavedPositions.add(source);
+        for (const [source, position] of event.payload as readonly (readonly [string, string])[]) {
+          if (position === '') context.positions.delete(source); // the source is gone
+          else context.positions.set(source, position);
+          context.unsavedPositions.add(source);
+        }
       },
     },
     status: [

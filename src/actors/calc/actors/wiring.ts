@@ -138,9 +138,11 @@ export class ActorCalcGraph {
     };
   }
 
-  /** A datastore position (a resource's resourceVersion), stored with the records it follows. */
-  async onPosition(source: string, position: string): Promise<void> {
-    await this.#system.send(CALC_PATHS.source, { type: 'position', payload: { source, position } });
+  /** Datastore positions (a file's stamp, a resource's resourceVersion), stored with the records they follow. */
+  async onPositions(positions: readonly (readonly [source: string, position: string])[]): Promise<void> {
+    for (let start = 0; start < positions.length; start += this.#batchSize) {
+      await this.#system.send(CALC_PATHS.source, { type: 'positions', payload: positions.slice(start, start + this.#batchSize) });
+    }
   }
 
   async onStatus(status: SyncStatus): Promise<void> {
