@@ -11,6 +11,10 @@
  *             rebuilt in the background — "warm" is when that is done too), and after one pod was created
  *             while it was down (a full re-read and recompute, sending only the difference).
  *             restoreVsResync = resync time / restore time; restoreAfterOneChangeVsResync likewise.
+ *   k8s:      the same objects served by an API server (bench/durable-k8s.ts): a full resync (list
+ *             everything) against a restart from LMDB that watches from the stored resourceVersions,
+ *             one pod having been created while it was down; each until caught up with the server.
+ *             kubernetesResumeVsResync = resync time / resume time.
  *   LMDB size on disk after the snapshot.
  * Each case runs in a fresh process (its own heap); rounds are interleaved and the median reported.
  */
@@ -33,9 +37,14 @@ import { toYaml, yamlClusterObjects } from './synthetic-yaml.js';
 const YAML_LOCAL_NODE = 'node-0';
 const LATE_POD = 'apiVersion: v1\nkind: Pod\nmetadata: {name: late-0, namespace: ns-0, labels: {app: web}}\nspec: {nodeName: node-0, containers: [{name: main}]}\nstatus: {podIP: 10.255.255.1}\n';
 import { benchArgs, inFreshProcess, median } from './fresh-process.js';
+import { kubernetesRestart } from './durable-k8s.js';
 
 interface RunResult {
   readonly seconds: number;
+  /** Kubernetes restarts: until the datastore reported InSync (`seconds`: until caught up with the server). */
+  readonly inSyncSeconds?: number;
+  /** Kubernetes restarts: lists made (0 when every resource resumed its watch). */
+  readonly lists?: number;
   /** File-datastore restarts: until the background re-read and the calculators' rebuild are done too. */
   readonly warmSeconds?: number;
   readonly resumedUnchanged?: boolean;
@@ -138,6 +147,7 @@ async function runCase(kind: string, mode: string, endpoints: number, policies: 
   const dir = mkdtempSync(join(tmpdir(), 'troupe-bench-durable-'));
   try {
     if (kind === 'snapshot') return await life(dir, mode as Durability, cluster(endpoints, policies));
+    if (kind === 'k8s') return { ...await kubernetesRestart(dir, mode as 'resync' | 'resume', endpoints, policies), lmdbMb: lmdbMb(join(dir, 'state')) };
     const yaml = writeYamlCluster(dir, endpoints, policies);
     if (mode === 'resync') return await fileLife(dir, yaml, 'off');
     await fileLife(dir, yaml, 'batch'); // the previous run, whose state the restart restores
@@ -156,13 +166,15 @@ export async function benchDurable(args: string[]): Promise<void> {
   const endpoints = flag('--endpoints', 100_000);
   const policies = flag('--policies', 10_000);
   const repeat = flag('--repeat', 3);
-  const cases = [['snapshot', 'off'], ['snapshot', 'batch'], ['snapshot', 'sync'], ['restart', 'resync'], ['restart', 'restore'], ['restart', 'changed']] as const;
+  const cases = [['snapshot', 'off'], ['snapshot', 'batch'], ['snapshot', 'sync'], ['restart', 'resync'], ['restart', 'restore'], ['restart', 'changed'], ['k8s', 'resync'], ['k8s', 'resume']] as const;
   const results = new Map<string, RunResult[]>(cases.map(([kind, mode]) => [`${kind}/${mode}`, []]));
   for (let round = 0; round < repeat; round += 1) {
     for (const [kind, mode] of cases) {
       const result = child([kind, mode, String(endpoints), String(policies)]);
       results.get(`${kind}/${mode}`)!.push(result);
-      log(`${kind} ${mode.padEnd(7)} round ${round + 1}/${repeat}: ${result.seconds.toFixed(2)} s${result.warmSeconds === undefined ? '' : ` (warm ${result.warmSeconds.toFixed(2)} s, resumed unchanged: ${String(result.resumedUnchanged)})`}, ${result.records} records in, ${result.sent} dataplane messages (${result.appendedBytes} bytes appended), LMDB ${result.lmdbMb.toFixed(1)} MB, ${result.commits} commits`);
+      const detail = result.warmSeconds !== undefined ? ` (warm ${result.warmSeconds.toFixed(2)} s, resumed unchanged: ${String(result.resumedUnchanged)})`
+        : result.inSyncSeconds !== undefined ? ` (InSync at ${result.inSyncSeconds.toFixed(2)} s, ${result.lists} lists)` : '';
+      log(`${kind} ${mode.padEnd(7)} round ${round + 1}/${repeat}: ${result.seconds.toFixed(2)} s${detail}, ${result.records} records in, ${result.sent} dataplane messages (${result.appendedBytes} bytes appended), LMDB ${result.lmdbMb.toFixed(1)} MB, ${result.commits} commits`);
     }
   }
   const seconds = (key: string) => median(results.get(key)!.map((result) => result.seconds));
@@ -177,6 +189,13 @@ export async function benchDurable(args: string[]): Promise<void> {
       warmSeconds: { restore: round3(median(results.get('restart/restore')!.map((result) => result.warmSeconds ?? 0))), restoreAfterOneChange: round3(median(results.get('restart/changed')!.map((result) => result.warmSeconds ?? 0))) },
       appendedBytes: { resync: results.get('restart/resync')![0]!.appendedBytes, restore: results.get('restart/restore')![0]!.appendedBytes, restoreAfterOneChange: results.get('restart/changed')![0]!.appendedBytes },
     },
+    kubernetesRestart: {
+      datastore: 'Kubernetes API (fake API server on loopback): the same objects; one pod created while down',
+      caughtUpSeconds: { resync: round3(seconds('k8s/resync')), resume: round3(seconds('k8s/resume')) },
+      inSyncSeconds: { resync: round3(median(results.get('k8s/resync')!.map((result) => result.inSyncSeconds ?? 0))), resume: round3(median(results.get('k8s/resume')!.map((result) => result.inSyncSeconds ?? 0))) },
+      lists: { resync: results.get('k8s/resync')![0]!.lists, resume: results.get('k8s/resume')![0]!.lists },
+      appendedBytes: { resync: results.get('k8s/resync')![0]!.appendedBytes, resume: results.get('k8s/resume')![0]!.appendedBytes },
+    },
     lmdbMbAfterSnapshot: { batch: round3(median(results.get('snapshot/batch')!.map((result) => result.lmdbMb))), sync: round3(median(results.get('snapshot/sync')!.map((result) => result.lmdbMb))) },
     commits: { batch: results.get('snapshot/batch')![0]!.commits, sync: results.get('snapshot/sync')![0]!.commits },
   };
@@ -185,6 +204,7 @@ export async function benchDurable(args: string[]): Promise<void> {
     syncDurableVsOff: round3(throughput('sync') / throughput('off')),
     restoreVsResync: round3(seconds('restart/resync') / seconds('restart/restore')),
     restoreAfterOneChangeVsResync: round3(seconds('restart/resync') / seconds('restart/changed')),
+    kubernetesResumeVsResync: round3(seconds('k8s/resync') / seconds('k8s/resume')),
   };
   const goals = { batchDurableVsOff: 0.6, restoreVsResync: 10 };
   if (json) console.log(JSON.stringify({ bench: 'durable', figures, ratios, goals }));
