@@ -10,10 +10,15 @@
  *
  * Accounting invariant, checked by tests after chaos runs:
  *   received = processed + deadLettered + dropped + coalesced + rejected + depth + waiting
+ *
+ * In a multi-threaded system (threads/occupancy.ts) the room is counted in shared memory instead of
+ * by the queue's length: senders on other threads reserve their place before sending, and messages
+ * arriving with a reservation are admitted with `admitReserved` (or `admitEvicting` for drop-oldest).
  */
 import assert from 'node:assert';
 import type { Envelope } from './message.js';
 import { RingQueue } from './ring-queue.js';
+import type { SharedOccupancy } from './threads/occupancy.js';
 
 export type OverflowPolicy = 'block' | 'coalesce' | 'drop-oldest' | 'fail';
 
@@ -76,6 +81,8 @@ export class Mailbox {
   #highWater = 0;
   /** Fault injection: while set, the mailbox behaves as if this were its capacity. */
   #fillLimit: number | undefined;
+  /** Where the room is counted when senders on other threads share it. */
+  #shared: { readonly occupancy: SharedOccupancy; readonly slot: number } | undefined;
 
   constructor(options: MailboxOptions) {
     assert(Number.isInteger(options.capacity) && options.capacity > 0, `mailbox capacity must be a positive integer, got ${options.capacity}`);
@@ -99,6 +106,61 @@ export class Mailbox {
     return this.#fillLimit === undefined ? this.capacity : Math.min(this.capacity, this.#fillLimit);
   }
 
+  /** Counts the room in `occupancy[slot]` from now on (before any message arrives). */
+  share(occupancy: SharedOccupancy, slot: number): void {
+    assert(this.#queue.length === 0 && this.#waiters.length === 0, 'a mailbox is shared before it holds anything');
+    this.#shared = { occupancy, slot };
+  }
+
+  /** Takes a place if there is room: in shared memory when shared, else by the queue's length. */
+  #reserve(): boolean {
+    if (this.#shared === undefined) return this.#queue.length < this.#limit();
+    return this.#shared.occupancy.tryReserve(this.#shared.slot, this.#limit());
+  }
+
+  /** A message left the queue and nothing took its place. */
+  #vacate(): void {
+    if (this.#shared !== undefined) this.#shared.occupancy.release(this.#shared.slot);
+  }
+
+  /**
+   * A message whose sender (on another thread) reserved its place. With coalesce, it replaces a queued
+   * message with the same key (and gives its reservation back).
+   */
+  admitReserved(envelope: Envelope): void {
+    this.counters.received += 1;
+    if (this.#keyOf !== undefined) {
+      const position = this.#positionByKey.get(this.#keyOf(envelope));
+      if (position !== undefined) {
+        this.#queue.replace(position, envelope);
+        this.counters.coalesced += 1;
+        this.#vacate();
+        return;
+      }
+    }
+    this.#enqueue(envelope);
+  }
+
+  /** A drop-oldest message sent to a full mailbox from another thread: it takes the oldest one's place. */
+  admitEvicting(envelope: Envelope): Envelope | undefined {
+    this.counters.received += 1;
+    let dropped: Envelope | undefined;
+    if (this.#queue.length > 0) {
+      dropped = this.#shiftQueue();
+      this.counters.dropped += 1;
+    } else {
+      this.#shared?.occupancy.take(this.#shared.slot); // everything is still on its way: over the bound until it lands
+    }
+    this.#enqueue(envelope);
+    return dropped;
+  }
+
+  /** A sender on another thread found this `fail` mailbox full: counted here, where the actor's figures are. */
+  countRejectedElsewhere(): void {
+    this.counters.received += 1;
+    this.counters.rejected += 1;
+  }
+
   /** Offers an envelope. A `waiting` outcome carries the waiter, whose `release` the sender may set. */
   offer(envelope: Envelope): OfferOutcome {
     this.counters.received += 1;
@@ -112,7 +174,7 @@ export class Mailbox {
       }
     }
     // Someone is already waiting: queue behind them so per-sender order holds.
-    if (this.#waiters.length === 0 && this.#queue.length < this.#limit()) {
+    if (this.#waiters.length === 0 && this.#reserve()) {
       this.#enqueue(envelope);
       return ACCEPTED;
     }
@@ -146,6 +208,7 @@ export class Mailbox {
   /** Removes the head after it was handled successfully. */
   completeHead(): Envelope {
     const head = this.#shiftQueue();
+    this.#vacate();
     this.counters.processed += 1;
     if (this.#waiters.length > 0) this.#admitWaiters();
     return head;
@@ -154,6 +217,7 @@ export class Mailbox {
   /** Removes the head because it was dead-lettered (poison message). */
   deadLetterHead(): Envelope {
     const head = this.#shiftQueue();
+    this.#vacate();
     this.counters.deadLettered += 1;
     this.#admitWaiters();
     return head;
@@ -162,6 +226,7 @@ export class Mailbox {
   /** Empties queue and waiters (actor stopped for good); every envelope counts as dead-lettered. */
   drainToDeadLetters(): Envelope[] {
     const out = this.#queue.drain();
+    for (let index = 0; index < out.length; index += 1) this.#vacate();
     this.#positionByKey.clear();
     for (const waiter of this.#waiters.drain()) {
       out.push(waiter.envelope);
@@ -216,7 +281,7 @@ export class Mailbox {
   }
 
   #admitWaiters(): void {
-    while (this.#waiters.length > 0 && this.#queue.length < this.#limit()) {
+    while (this.#waiters.length > 0 && this.#reserve()) {
       const waiter = this.#waiters.shift()!;
       this.#enqueue(waiter.envelope);
       waiter.release?.();
