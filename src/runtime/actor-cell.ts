@@ -29,6 +29,7 @@ import { NO_CHANGE, StateTracker } from './state-tracker.js';
 import type { ChildKind } from './supervision/restart-policy.js';
 import { SUPERVISOR_COMMAND_PREFIX } from './supervision/supervisor-logic.js';
 import type { SupervisorCommand, SupervisorEvent } from './supervision/supervisor-logic.js';
+import type { CrossingMode } from './threads/remote-router.js';
 
 export type CellStatus = 'running' | 'restarting' | 'stopping' | 'stopped' | 'failed';
 
@@ -169,6 +170,36 @@ export class ActorCell {
       this.#overflow(outcome);
     }
     return outcome;
+  }
+
+  /**
+   * A message from another thread (threads/remote-router.ts), admitted as it crossed: reserved (its
+   * place is already counted), evicting (drop-oldest over the bound), unreserved (offered like a local
+   * send; a `waiting` outcome has no sender here to hold), or only a rejection to count.
+   */
+  admitRemote(envelope: Envelope, mode: CrossingMode): void {
+    if (mode === 'u') {
+      this.offer(envelope);
+      return;
+    }
+    if (mode === 'x') {
+      this.mailbox.countRejectedElsewhere();
+      this.#overflow({ kind: 'rejected' });
+      return;
+    }
+    if (this.status === 'stopping' || this.status === 'stopped') {
+      if (mode === 'r') this.mailbox.refuseReserved();
+      else this.mailbox.countDeadOnArrival();
+      this.#host.deadLetter(this.path, envelope, 'stopped', undefined, 0);
+      return;
+    }
+    if (mode === 'e') {
+      const dropped = this.mailbox.admitEvicting(envelope);
+      if (dropped !== undefined) this.#overflow({ kind: 'dropped', dropped });
+    } else {
+      this.mailbox.admitReserved(envelope);
+    }
+    if (!this.scheduled) this.#host.schedule(this);
   }
 
   /** Queues a runtime-internal event (supervisor notices); processed before user messages. */

@@ -4,37 +4,51 @@
  * under simulation the effects replay exactly with the seed.
  */
 import type { ActorCell } from './actor-cell.js';
+import { RemoteCell } from './threads/remote-cell.js';
+import type { FaultCommand } from './threads/thread-protocol.js';
 
 export class Faults {
-  readonly #lookup: (path: string) => ActorCell;
+  readonly #lookup: (path: string) => ActorCell | RemoteCell;
 
-  constructor(lookup: (path: string) => ActorCell) {
+  constructor(lookup: (path: string) => ActorCell | RemoteCell) {
     this.#lookup = lookup;
+  }
+
+  /** The local cell, or, for an actor on a worker, the fault sent to its thread (applied in order with main's other calls). */
+  #local(path: string, fault: FaultCommand): ActorCell | undefined {
+    const cell = this.#lookup(path);
+    if (!(cell instanceof RemoteCell)) return cell;
+    cell.fault(fault);
+    return undefined;
   }
 
   /** The actor throws `InjectedFaultError` instead of handling its next message. */
   crashNext(path: string): void {
-    this.#lookup(path).crashNext = true;
+    const cell = this.#local(path, { kind: 'crash-next' });
+    if (cell !== undefined) cell.crashNext = true;
   }
 
   /** The actor throws `InjectedFaultError` on every message until `clear`. */
   crashAlways(path: string): void {
-    this.#lookup(path).crashAlways = true;
+    const cell = this.#local(path, { kind: 'crash-always' });
+    if (cell !== undefined) cell.crashAlways = true;
   }
 
   /** After each message the actor pauses for `ms` on the clock (0 removes the delay). */
   delay(path: string, ms: number): void {
-    this.#lookup(path).delayMs = Math.max(0, ms);
+    const cell = this.#local(path, { kind: 'delay', ms });
+    if (cell !== undefined) cell.delayMs = Math.max(0, ms);
   }
 
   /** The mailbox acts as full at its current depth until `clear`: the overflow policy applies. */
   fillMailbox(path: string): void {
-    this.#lookup(path).mailbox.fill();
+    this.#local(path, { kind: 'fill' })?.mailbox.fill();
   }
 
   /** Removes every fault on `path`. */
   clear(path: string): void {
-    const cell = this.#lookup(path);
+    const cell = this.#local(path, { kind: 'clear' });
+    if (cell === undefined) return;
     cell.crashNext = false;
     cell.crashAlways = false;
     cell.delayMs = 0;

@@ -236,6 +236,12 @@ export class Mailbox {
     return out;
   }
 
+  /** A reserved message from another thread refused on arrival (actor stopping): dead-lettered, its place given back. */
+  refuseReserved(): void {
+    this.countDeadOnArrival();
+    this.#vacate();
+  }
+
   /** Counts a message that was refused before reaching the queue (actor stopping) as dead-lettered. */
   countDeadOnArrival(): void {
     this.counters.received += 1;

@@ -8,6 +8,7 @@ import type { ErrorSummary } from './errors.js';
 import type { ActorKind } from './events.js';
 import type { HistogramSummary } from './histogram.js';
 import type { MailboxStats } from './mailbox.js';
+import type { ThreadName } from './threads/placement.js';
 
 export interface ActorStats {
   readonly path: string;
@@ -22,6 +23,8 @@ export interface ActorStats {
   readonly systemMessages: number;
   readonly processingTime: HistogramSummary;
   readonly children: readonly string[];
+  /** The thread it runs on, in a multi-threaded system (threads/placement.ts). */
+  readonly thread?: ThreadName;
 }
 
 export function describeCell(cell: ActorCell): ActorStats {

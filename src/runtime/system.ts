@@ -3,6 +3,11 @@
  * grows, design/runtime.md §1.7, so every actor is its own xstate root), routing, `ask`, supervision
  * wiring and shutdown. The supervision tree lives in the paths: `/calc/member-calc` is supervised by
  * `/calc`, which is supervised by the root `/`.
+ *
+ * Placement (threads/): with a placement that names workers, actors placed on `worker:N` run on that
+ * worker thread; main keeps a stand-in for each (threads/remote-cell.ts), so supervision, paths, `send`,
+ * `ask` and the figures work the same whichever thread an actor is on. Under a simulated scheduler
+ * everything stays on main (one thread is what makes a run deterministic): `threads` says so.
  */
 import { randomInt } from 'node:crypto';
 import type { AnyActorLogic, EventFromLogic, InputFrom } from 'xstate';
@@ -35,8 +40,19 @@ import type { ChildKind, ExitReason, SupervisorOptions } from './supervision/res
 import { supervisorLogic } from './supervision/supervisor-logic.js';
 import type { FailureOrigin, SupervisorCommand } from './supervision/supervisor-logic.js';
 import { Faults } from './faults.js';
+import { Histogram } from './histogram.js';
 import { describeCell } from './stats.js';
 import type { ActorStats } from './stats.js';
+import { logicReference } from './threads/logic-registry.js';
+import { SharedOccupancy, SlotAllocator } from './threads/occupancy.js';
+import { Placement, PlacementError } from './threads/placement.js';
+import type { PlacementConfig, ThreadName } from './threads/placement.js';
+import { RemoteCell } from './threads/remote-cell.js';
+import { RemoteRouter } from './threads/remote-router.js';
+import type { MessageItem } from './threads/remote-router.js';
+import { ThreadPool } from './threads/thread-pool.js';
+import type { LinkItem } from './threads/link.js';
+import type { WorkerNotice } from './threads/thread-protocol.js';
 
 export type { SystemFailure } from './supervision/executor.js';
 
@@ -69,6 +85,18 @@ export interface SystemOptions {
   readonly deadLetterCapacity?: number;
   /** Called once when the root supervisor gives up. Default: log one line to stderr and exit(1). */
   readonly onFatal?: (failure: SystemFailure) => void;
+  /** Which thread each actor runs on (threads/placement.ts). Default: everything on main. */
+  readonly placement?: Placement | PlacementConfig;
+}
+
+/** Actors a multi-threaded system can hold (the shared occupancy counts have one slot each). */
+const MAX_SHARED_ACTORS = 16_384;
+
+interface Threads {
+  readonly placement: Placement;
+  readonly router: RemoteRouter;
+  readonly slots: SlotAllocator;
+  readonly pool: ThreadPool;
 }
 
 const ASK_PREFIX = '/_ask/';
@@ -85,9 +113,13 @@ export class ActorSystem implements CellHost, RefRouter {
   readonly random: Random;
   readonly scheduler: Scheduler;
   readonly faults: Faults;
-  readonly #cells = new Map<string, ActorCell>();
+  /** Local cells and stand-ins for actors on workers (the executor drives both alike). */
+  readonly #cells = new Map<string, ActorCell | RemoteCell>();
   readonly #asks = new Map<string, PendingAsk>();
   readonly #supervision: SupervisionExecutor;
+  readonly #threads: Threads | undefined;
+  /** Why this system runs on one thread although its placement names workers (simulation), if it does. */
+  readonly threadsNote: string | undefined;
   #askCounter = 0;
 
   constructor(options: SystemOptions = {}) {
@@ -97,6 +129,14 @@ export class ActorSystem implements CellHost, RefRouter {
     this.deadLetters = new DeadLetterLog(options.deadLetterCapacity);
     this.faults = new Faults((path) => this.#cell(path));
     this.#supervision = new SupervisionExecutor(this, this.#cells, options.onFatal ?? defaultOnFatal);
+    const placement = options.placement instanceof Placement ? options.placement : new Placement(options.placement);
+    if (placement.multiThreaded && this.scheduler.mode === 'simulated') {
+      this.threadsNote = `simulation keeps every actor on main (one thread is what makes a run deterministic); the placement's ${placement.workers} worker${placement.workers === 1 ? '' : 's'} are not started`;
+    } else if (placement.multiThreaded) {
+      const router = new RemoteRouter('main', placement, SharedOccupancy.create(MAX_SHARED_ACTORS), (_from, items) => this.#onRemoteBatch(items));
+      const pool = new ThreadPool(router, placement.describe(), placement.workers, (thread, code, error) => this.#workerDied(thread, code, error));
+      this.#threads = { placement, router, slots: new SlotAllocator(MAX_SHARED_ACTORS), pool };
+    }
     const root = this.#register(ROOT_PATH, supervisorLogic, 'supervisor', undefined, {
       input: resolveSupervisorOptions(options.root),
     });
@@ -135,8 +175,14 @@ export class ActorSystem implements CellHost, RefRouter {
   }
 
   sendTo(path: string, message: Message, sender: string | undefined, correlationId: string | undefined): SendResult {
-    const envelope = this.#envelope(message.type, message.payload, sender, correlationId, this.clock.now());
+    const enqueuedAt = this.clock.now();
     const cell = this.#cells.get(path);
+    if (cell instanceof RemoteCell) {
+      const crossing = this.#threads!.router.send(path, message.type, message.payload, sender, correlationId, enqueuedAt);
+      if (crossing instanceof Error) throw crossing;
+      return crossing;
+    }
+    const envelope = this.#envelope(message.type, message.payload, sender, correlationId, enqueuedAt);
     if (cell === undefined) {
       this.#deliverElsewhere(path, envelope);
       return;
@@ -181,27 +227,66 @@ export class ActorSystem implements CellHost, RefRouter {
     return this.#supervision.stopChild(cell);
   }
 
-  /** Stops everything, children before parents, each in reverse start order. */
-  shutdown(): Promise<void> {
-    return this.#supervision.shutdown(this.#cells.get(ROOT_PATH)!);
+  /** Stops everything, children before parents, each in reverse start order; then the worker threads. */
+  async shutdown(): Promise<void> {
+    await this.#supervision.shutdown(this.#cells.get(ROOT_PATH) as ActorCell);
+    await this.#threads?.pool.close();
+  }
+
+  /** The thread `path` runs on (`main` unless a placement with workers put it elsewhere). */
+  threadOf(path: string): ThreadName {
+    return this.#threads?.placement.threadOf(path) ?? 'main';
+  }
+
+  /** The worker threads' ids, by thread name (empty on one thread). */
+  workerThreads(): Map<ThreadName, number> {
+    const pool = this.#threads?.pool;
+    return new Map(pool?.threads.map((thread) => [thread, pool.threadId(thread)]) ?? []);
+  }
+
+  /** Messages the sender side holds until the receiving actor on another thread has room. */
+  waitingAcrossThreads(): number {
+    return this.#threads?.router.waiting() ?? 0;
+  }
+
+  /** Like `actors()`, with every worker's actors' figures fetched from their threads first. */
+  async actorsEverywhere(): Promise<ActorStats[]> {
+    const threads = this.#threads;
+    if (threads !== undefined) {
+      const reports = await Promise.all(threads.pool.threads.map((thread) => threads.pool.api(thread).stats().catch(() => [])));
+      for (const stats of reports.flat()) {
+        const cell = this.#cells.get(stats.path);
+        if (cell instanceof RemoteCell) cell.stats = stats;
+      }
+    }
+    return this.actors();
+  }
+
+  /** Like `snapshot`, for an actor on any thread. */
+  async snapshotEverywhere(path: string): Promise<unknown> {
+    const cell = this.#cell(path);
+    return cell instanceof RemoteCell ? await this.#threads!.pool.api(cell.thread).snapshot(path) : cell.actor?.getPersistedSnapshot();
   }
 
   has(path: string): boolean {
     return this.#cells.has(path);
   }
 
+  /** An actor's figures; for one on a worker, the last its thread reported (see `actorsEverywhere`). */
   stats(path: string): ActorStats {
-    return describeCell(this.#cell(path));
+    return describe(this.#cell(path));
   }
 
-  /** The actor's persisted xstate snapshot (plain data), or undefined while it is not running. */
+  /** The actor's persisted xstate snapshot (plain data), or undefined while it is not running (main only: see `snapshotEverywhere`). */
   snapshot(path: string): unknown {
-    return this.#cell(path).actor?.getPersistedSnapshot();
+    const cell = this.#cell(path);
+    if (cell instanceof RemoteCell) throw new PlacementError(`${path} runs on ${cell.thread}: use snapshotEverywhere`);
+    return cell.actor?.getPersistedSnapshot();
   }
 
   /** Every actor, in path order. */
   actors(): ActorStats[] {
-    return [...this.#cells.keys()].sort().map((path) => describeCell(this.#cells.get(path)!));
+    return [...this.#cells.keys()].sort().map((path) => describe(this.#cells.get(path)!));
   }
 
   // ---- CellHost -----------------------------------------------------------------------------------
@@ -212,8 +297,9 @@ export class ActorSystem implements CellHost, RefRouter {
 
   route(from: ActorCell, to: string, type: string, payload: unknown, correlationId: string | undefined): Error | undefined {
     // Stamped with the sender's step time: one clock read per message, not one per send.
-    const envelope = this.#envelope(type, payload, from.path, correlationId, from.stepStartedAt);
     const target = this.#cells.get(to);
+    if (target instanceof RemoteCell) return this.#routeAcross(from, to, type, payload, correlationId);
+    const envelope = this.#envelope(type, payload, from.path, correlationId, from.stepStartedAt);
     if (target === undefined) {
       this.#deliverElsewhere(to, envelope);
       return undefined;
@@ -253,6 +339,126 @@ export class ActorSystem implements CellHost, RefRouter {
     if (this.events.wants('actor.stopped')) this.events.publish({ type: 'actor.stopped', at: this.clock.now(), path: cell.path, reason });
   }
 
+  cellRemoved(cell: ActorCell | RemoteCell): void {
+    const threads = this.#threads;
+    if (threads === undefined) return;
+    if (cell instanceof RemoteCell) cell.dispose();
+    const entry = threads.router.directory.get(cell.path);
+    if (entry === undefined) return;
+    threads.router.directory.delete(cell.path);
+    for (const thread of threads.pool.threads) threads.router.post(thread, ['undir', cell.path]);
+    threads.slots.free(entry.slot);
+  }
+
+  // ---- threads ------------------------------------------------------------------------------------
+
+  /**
+   * A cell in a multi-threaded system: its room is counted in shared memory (a slot, announced to
+   * every worker), and if the placement puts it on a worker, main holds a stand-in for it.
+   */
+  #placed(spec: CellSpec, logic: AnyActorLogic, options: SpawnOptions): ActorCell | RemoteCell {
+    const threads = this.#threads!;
+    const thread = threads.placement.threadOf(spec.path);
+    if (thread !== 'main') {
+      const reference = logicReference(logic);
+      if (reference === undefined) throw new PlacementError(`${spec.path} is placed on ${thread}, but its logic is not placeable (see threads/logic-registry.ts)`);
+      if (options.durable !== undefined) throw new PlacementError(`${spec.path} is placed on ${thread}, but durable actors run on main`);
+      if (spec.mailbox.policy === 'coalesce') throw new PlacementError(`${spec.path} is placed on ${thread}, but a coalesce mailbox's key function cannot cross threads`);
+      try {
+        structuredClone(spec.input);
+      } catch (error) {
+        throw new PlacementError(`${spec.path} is placed on ${thread}, but its input cannot cross threads: ${(error as Error).message}`);
+      }
+    }
+    const slot = threads.slots.allocate();
+    threads.router.occupancy.reset(slot);
+    const entry = { slot, capacity: spec.mailbox.capacity, policy: spec.mailbox.policy };
+    threads.router.directory.set(spec.path, entry);
+    for (const worker of threads.pool.threads) threads.router.post(worker, ['dir', spec.path, slot, entry.capacity, entry.policy]);
+    if (thread !== 'main') return new RemoteCell(spec, thread, logicReference(logic)!, slot, this.#workerAccess());
+    const cell = new ActorCell(spec, this);
+    cell.mailbox.share(threads.router.occupancy, slot);
+    return cell;
+  }
+
+  #workerAccess(): ConstructorParameters<typeof RemoteCell>[4] {
+    const pool = this.#threads!.pool;
+    return {
+      api: (thread) => pool.api(thread),
+      incarnation: (thread) => pool.incarnation(thread),
+      failed: (path, error) => {
+        if (this.events.wants('actor.dead-lettered')) return; // a dying worker's calls fail; its exit is what is reported
+        void path;
+        void error;
+      },
+    };
+  }
+
+  /** A send from an actor on main to one on a worker; a waiting send parks the sender (backpressure). */
+  #routeAcross(from: ActorCell, to: string, type: string, payload: unknown, correlationId: string | undefined): Error | undefined {
+    const crossing = this.#threads!.router.send(to, type, payload, from.path, correlationId, from.stepStartedAt);
+    if (crossing instanceof Error) return crossing;
+    if (crossing !== undefined) {
+      from.parked += 1;
+      void crossing.then(() => {
+        from.parked -= 1;
+        if (from.parked === 0) this.scheduler.schedule(from);
+      });
+    }
+    return undefined;
+  }
+
+  #onRemoteBatch(items: readonly LinkItem[]): void {
+    for (const item of items) {
+      if (item[0] === 'm') {
+        const [, to, type, payload, sender, correlationId, enqueuedAt, mode] = item as MessageItem;
+        const cell = this.#cells.get(to);
+        if (cell instanceof ActorCell) {
+          cell.admitRemote(this.#envelope(type, payload, sender, correlationId, enqueuedAt), mode);
+          continue;
+        }
+        if (mode === 'r') this.#threads!.router.releaseReservation(to);
+        if (mode !== 'x') this.#deliverElsewhere(to, this.#envelope(type, payload, sender, correlationId, enqueuedAt));
+        continue;
+      }
+      this.#onWorkerNotice(item as WorkerNotice);
+    }
+  }
+
+  #onWorkerNotice(notice: WorkerNotice): void {
+    switch (notice[0]) {
+      case 'exit': {
+        const [, path, reason, origin, status, crashes, lastError] = notice;
+        const cell = this.#cells.get(path);
+        if (!(cell instanceof RemoteCell)) return;
+        cell.exited(status, crashes, lastError);
+        this.#supervision.notifyExit(cell, reason, origin);
+        return;
+      }
+      case 'dl': {
+        const [, path, envelope, reason, error, crashCount] = notice;
+        this.deadLetter(path, envelope, reason, error, crashCount);
+        return;
+      }
+      case 'evt':
+        if (this.events.wants(notice[1].type)) this.events.publish(notice[1]);
+    }
+  }
+
+  /** A worker died: each of its running actors crashed; their supervisors restart them on its replacement. */
+  #workerDied(thread: ThreadName, code: number, cause: Error | undefined): void {
+    const why = cause === undefined ? '' : `: ${cause.name}: ${cause.message}`;
+    const error = { name: 'WorkerExitError', message: `worker thread ${thread} exited with code ${code}${why}`, code: 'TROUPE_ERR_WORKER_EXIT' };
+    for (const cell of [...this.#cells.values()]) {
+      if (!(cell instanceof RemoteCell) || cell.thread !== thread) continue;
+      this.#threads!.router.occupancy.reset(cell.slot); // its queue died with the thread
+      if (cell.actor === undefined) continue;
+      const { reason, origin } = cell.workerDied(error);
+      if (this.events.wants('actor.crashed')) this.events.publish({ type: 'actor.crashed', at: this.clock.now(), path: cell.path, error, messageType: undefined, crashCount: 0 });
+      this.#supervision.notifyExit(cell, reason, origin);
+    }
+  }
+
   // ---- internals ----------------------------------------------------------------------------------
 
   /** The one place envelopes are built, so every envelope has the same shape (one V8 hidden class). */
@@ -271,7 +477,7 @@ export class ActorSystem implements CellHost, RefRouter {
     this.deadLetter(path, envelope, 'no-such-actor', undefined, 0);
   }
 
-  #cell(path: string): ActorCell {
+  #cell(path: string): ActorCell | RemoteCell {
     const cell = this.#cells.get(path);
     if (cell === undefined) throw new ActorNotFoundError(path);
     return cell;
@@ -283,10 +489,11 @@ export class ActorSystem implements CellHost, RefRouter {
     kind: 'actor' | 'supervisor',
     childKind: ChildKind | undefined,
     options: SpawnOptions,
-  ): ActorCell {
+  ): ActorCell | RemoteCell {
     if (path.startsWith(ASK_PREFIX.slice(0, -1))) throw new InvalidPathError(path, 'paths under /_ask are reserved for ask replies');
     validatePath(path);
     if (this.#cells.has(path)) throw new DuplicatePathError(path);
+    if (kind === 'supervisor') this.#threads?.placement.checkSupervisor(path);
     const parent = parentOf(path);
     if (parent !== undefined) {
       const parentCell = this.#cells.get(parent);
@@ -305,13 +512,27 @@ export class ActorSystem implements CellHost, RefRouter {
       maxMessageCrashes: options.maxMessageCrashes ?? 3,
       ...(options.durable === undefined ? {} : { durable: new ActorDurability(path, options.durable) }),
     };
-    const cell = new ActorCell(spec, this);
+    const cell = this.#threads === undefined || kind === 'supervisor' ? new ActorCell(spec, this) : this.#placed(spec, logic, options);
     this.#cells.set(path, cell);
     if (this.events.wants('actor.spawned')) {
       this.events.publish({ type: 'actor.spawned', at: this.clock.now(), path, parent, kind });
     }
     return cell;
   }
+}
+
+const EMPTY_HISTOGRAM = new Histogram().summary();
+
+/** Figures of a cell; a stand-in reports what its worker last said, with main's view of its status. */
+function describe(cell: ActorCell | RemoteCell): ActorStats {
+  if (cell instanceof ActorCell) return describeCell(cell);
+  const reported = cell.stats;
+  const mailbox = reported?.mailbox ?? { received: 0, processed: 0, deadLettered: 0, dropped: 0, coalesced: 0, rejected: 0, depth: 0, waiting: 0, highWater: 0, capacity: cell.spec.mailbox.capacity, policy: cell.spec.mailbox.policy };
+  return {
+    path: cell.path, kind: 'actor', supervisor: cell.spec.parent, status: cell.status, state: reported?.state, mailbox,
+    restarts: cell.restarts, crashes: cell.crashes, lastError: cell.lastError, systemMessages: reported?.systemMessages ?? 0,
+    processingTime: reported?.processingTime ?? EMPTY_HISTOGRAM, children: [], thread: cell.thread,
+  };
 }
 
 function resolveSupervisorOptions(options: SupervisorSpawnOptions = {}): SupervisorOptions {

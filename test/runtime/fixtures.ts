@@ -2,6 +2,7 @@
 import { assign, setup } from 'xstate';
 import { reply, sendTo } from '../../src/runtime/message.js';
 import type { Envelope, SendCommand } from '../../src/runtime/message.js';
+import { placeable } from '../../src/runtime/threads/logic-registry.js';
 
 export type CounterEvent =
   | Envelope<{ type: 'add'; payload: number }>
@@ -9,7 +10,8 @@ export type CounterEvent =
   | Envelope<{ type: 'get' }>;
 
 /** Sums `add`s, throws on `boom`, answers `get` with `{ type: 'value', payload: sum }`. */
-export const counter = setup({
+// Placeable: a worker thread can create them from this module (threads/logic-registry.ts).
+export const counter = placeable(import.meta.url, 'counter', setup({
   types: { context: {} as { sum: number; seen: number[] }, events: {} as CounterEvent, emitted: {} as SendCommand },
   actions: {
     explode: (_, params: { message: string }) => {
@@ -24,10 +26,10 @@ export const counter = setup({
     boom: { actions: { type: 'explode', params: ({ event }) => ({ message: event.payload ?? 'boom' }) } },
     get: { actions: reply(({ context }) => ({ type: 'value', payload: context.sum })) },
   },
-});
+}));
 
 /** Forwards each `item` to `input.to`, doubled. */
-export const doubler = setup({
+export const doubler = placeable(import.meta.url, 'doubler', setup({
   types: {
     context: {} as { to: string },
     input: {} as { to: string },
@@ -37,6 +39,6 @@ export const doubler = setup({
 }).createMachine({
   context: ({ input }) => ({ to: input.to }),
   on: { item: { actions: sendTo(({ context }) => context.to, ({ event }) => ({ type: 'add', payload: event.payload * 2 })) } },
-});
+}));
 
 export const add = (payload: number) => ({ type: 'add', payload }) as const;

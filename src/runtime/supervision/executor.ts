@@ -5,6 +5,7 @@
  * up into the system's one fatal failure.
  */
 import type { ActorCell } from '../actor-cell.js';
+import type { RemoteCell } from '../threads/remote-cell.js';
 import type { CellHost } from '../cell-host.js';
 import type { ErrorSummary } from '../errors.js';
 import type { Random } from '../random.js';
@@ -21,20 +22,25 @@ export interface SystemFailure {
   readonly message: string;
 }
 
+/** A supervised cell: on this thread, or main's stand-in for one on a worker (supervisors are always here). */
+type Cell = ActorCell | RemoteCell;
+
 interface ExecutorHost extends CellHost {
   readonly random: Random;
+  /** A cell left the tree for good (its slot, its stand-in's worker copy go too). */
+  cellRemoved(cell: Cell): void;
 }
 
 export class SupervisionExecutor {
   readonly failure: Promise<SystemFailure>;
   readonly #host: ExecutorHost;
-  readonly #cells: Map<string, ActorCell>;
+  readonly #cells: Map<string, Cell>;
   readonly #onFatal: (failure: SystemFailure) => void;
   readonly #stopWaiters = new Map<string, (() => void)[]>();
   #resolveFailure!: (failure: SystemFailure) => void;
   #failed = false;
 
-  constructor(host: ExecutorHost, cells: Map<string, ActorCell>, onFatal: (failure: SystemFailure) => void) {
+  constructor(host: ExecutorHost, cells: Map<string, Cell>, onFatal: (failure: SystemFailure) => void) {
     this.#host = host;
     this.#cells = cells;
     this.#onFatal = onFatal;
@@ -42,15 +48,15 @@ export class SupervisionExecutor {
   }
 
   /** A newly spawned cell joins its supervisor (last in start order) and starts. */
-  adopt(cell: ActorCell): void {
-    const parent = this.#cells.get(cell.spec.parent!)!;
+  adopt(cell: Cell): void {
+    const parent = this.#supervisor(cell.spec.parent!);
     parent.children.push(cell.path);
     parent.enqueueSystem({ type: 'troupe.child.added', payload: { path: cell.path, kind: cell.spec.childKind, at: this.#host.clock.now() } });
     this.startSubtree(cell, 0);
   }
 
   /** Starts a cell, and for a supervisor every live child after it, in start order. */
-  startSubtree(cell: ActorCell, restarts: number): void {
+  startSubtree(cell: Cell, restarts: number): void {
     if (cell.actor !== undefined) return;
     cell.restarts = restarts;
     const live = this.#liveChildren(cell);
@@ -87,8 +93,8 @@ export class SupervisionExecutor {
     }
   }
 
-  notifyExit(cell: ActorCell, reason: ExitReason, origin: FailureOrigin | undefined): void {
-    const parent = cell.spec.parent === undefined ? undefined : this.#cells.get(cell.spec.parent);
+  notifyExit(cell: Cell, reason: ExitReason, origin: FailureOrigin | undefined): void {
+    const parent = cell.spec.parent === undefined ? undefined : this.#cells.get(cell.spec.parent) as ActorCell | undefined;
     // A parent without a running actor is itself being restarted and will restart this child too.
     if (parent === undefined || parent.actor === undefined) return;
     parent.enqueueSystem({
@@ -97,9 +103,9 @@ export class SupervisionExecutor {
     });
   }
 
-  stopChild(cell: ActorCell): Promise<void> {
+  stopChild(cell: Cell): Promise<void> {
     const done = this.#whenStopped(cell.path);
-    this.#cells.get(cell.spec.parent!)?.enqueueSystem({ type: 'troupe.child.stop', payload: { path: cell.path } });
+    (this.#cells.get(cell.spec.parent!) as ActorCell | undefined)?.enqueueSystem({ type: 'troupe.child.stop', payload: { path: cell.path } });
     return done;
   }
 
@@ -119,7 +125,12 @@ export class SupervisionExecutor {
     return done;
   }
 
-  #liveChildren(cell: ActorCell): ActorCell[] {
+  /** Supervisors always run on this thread. */
+  #supervisor(path: string): ActorCell {
+    return this.#cells.get(path) as ActorCell;
+  }
+
+  #liveChildren(cell: Cell): Cell[] {
     return cell.children.map((path) => this.#cells.get(path)!).filter((child) => child.status !== 'stopped');
   }
 
@@ -163,11 +174,12 @@ export class SupervisionExecutor {
     this.#onFatal(failure);
   }
 
-  #beginStop(child: ActorCell): void {
-    if (child.spec.kind === 'actor') {
-      child.beginStop();
+  #beginStop(cell: Cell): void {
+    if (cell.spec.kind === 'actor') {
+      cell.beginStop();
       return;
     }
+    const child = cell as ActorCell;
     if (child.actor === undefined) {
       this.#retireSubtree(child);
       this.notifyExit(child, 'shutdown', undefined);
@@ -184,24 +196,25 @@ export class SupervisionExecutor {
     if (supervisor.spec.parent !== undefined) this.notifyExit(supervisor, 'shutdown', undefined);
   }
 
-  #terminateSubtree(cell: ActorCell, status: 'restarting'): void {
+  #terminateSubtree(cell: Cell, status: 'restarting'): void {
     for (const child of this.#liveChildren(cell).reverse()) this.#terminateSubtree(child, status);
     cell.terminate(status);
   }
 
-  #retireSubtree(cell: ActorCell): void {
+  #retireSubtree(cell: Cell): void {
     for (const child of this.#liveChildren(cell).reverse()) this.#retireSubtree(child);
     cell.retire();
   }
 
-  #removeSubtree(supervisor: ActorCell, cell: ActorCell): void {
+  #removeSubtree(supervisor: ActorCell, cell: Cell): void {
     for (const path of [...cell.children].reverse()) {
       const child = this.#cells.get(path);
-      if (child !== undefined) this.#removeSubtree(cell, child);
+      if (child !== undefined) this.#removeSubtree(cell as ActorCell, child);
     }
     cell.retire();
     cell.removed = true;
     this.#cells.delete(cell.path);
+    this.#host.cellRemoved(cell);
     const index = supervisor.children.indexOf(cell.path);
     if (index >= 0) supervisor.children.splice(index, 1);
     this.#resolveWaiters(cell.path);

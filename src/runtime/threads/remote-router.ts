@@ -1,0 +1,154 @@
+/**
+ * Sends between threads, as each thread sees them. A message for an actor on another thread is
+ * checked against that actor's bound first (threads/occupancy.ts), then goes out on the link to its
+ * thread in the next batch:
+ *
+ *   room in the shared count ─▶ reserved ('r'): the receiver admits it into the queue
+ *   full, fail ──────────────▶ MailboxFullError here and now; the receiver counts the rejection ('x')
+ *   full, drop-oldest ────────▶ evicting ('e'): on arrival it takes the oldest queued message's place
+ *   full, block / coalesce ───▶ a lane: it waits (Atomics.waitAsync) until there is room; later
+ *                               messages to the same actor queue behind it, so order holds; an actor
+ *                               sender takes no new message until its message is out (backpressure)
+ *   no directory entry yet ───▶ unreserved ('u'): the receiver offers it like a local send
+ *                               (ask replies, paths the directory has not reached)
+ *
+ * The directory (path → slot, capacity, policy) is kept by main and sent to every worker at spawn.
+ */
+import type { OverflowPolicy } from '../mailbox.js';
+import { MailboxFullError } from '../errors.js';
+import type { SharedOccupancy } from './occupancy.js';
+import type { Placement, ThreadName } from './placement.js';
+import { ThreadLink } from './link.js';
+import type { LinkItem, LinkPort } from './link.js';
+
+export interface DirectoryEntry { readonly slot: number; readonly capacity: number; readonly policy: OverflowPolicy }
+
+/** How a message crossed: reserved, evicting, unreserved, or only a rejection to count. */
+export type CrossingMode = 'r' | 'e' | 'u' | 'x';
+
+/** `['m', to, type, payload, sender, correlationId, enqueuedAt, mode]` */
+export type MessageItem = readonly ['m', string, string, unknown, string | undefined, string | undefined, number, CrossingMode];
+
+/** Nothing: sent. A promise: waiting for room (resolves once sent). An error: refused (full `fail` mailbox). */
+export type CrossingOutcome = undefined | Promise<void> | Error;
+
+interface LaneItem { readonly item: MessageItem; readonly sent: () => void }
+
+export class RemoteRouter {
+  readonly thread: ThreadName;
+  readonly placement: Placement;
+  readonly occupancy: SharedOccupancy;
+  readonly directory = new Map<string, DirectoryEntry>();
+  readonly #links = new Map<ThreadName, ThreadLink>();
+  /** Items for a thread whose link is down (a worker being replaced); sent when it is back. */
+  readonly #held = new Map<ThreadName, LinkItem[]>();
+  readonly #lanes = new Map<string, LaneItem[]>();
+  readonly #onBatch: (from: ThreadName, items: readonly LinkItem[]) => void;
+
+  constructor(thread: ThreadName, placement: Placement, occupancy: SharedOccupancy, onBatch: (from: ThreadName, items: readonly LinkItem[]) => void) {
+    this.thread = thread;
+    this.placement = placement;
+    this.occupancy = occupancy;
+    this.#onBatch = onBatch;
+  }
+
+  isRemote(path: string): boolean {
+    return this.placement.threadOf(path) !== this.thread;
+  }
+
+  /** Opens the link to `thread` over `port`, and sends what was held for it. */
+  connect(thread: ThreadName, port: LinkPort): void {
+    const link = new ThreadLink(port, (items) => this.#onBatch(thread, items));
+    this.#links.set(thread, link);
+    for (const item of this.#held.get(thread) ?? []) link.post(item);
+    this.#held.delete(thread);
+  }
+
+  /** `thread` is gone: hold what is sent to it until `connect` (its replacement). */
+  disconnect(thread: ThreadName): void {
+    this.#links.get(thread)?.close();
+    this.#links.delete(thread);
+    if (!this.#held.has(thread)) this.#held.set(thread, []);
+  }
+
+  get links(): ReadonlyMap<ThreadName, ThreadLink> {
+    return this.#links;
+  }
+
+  /** Posts a control item (not a message) to `thread`, in order with the messages to it. */
+  post(thread: ThreadName, item: LinkItem): void {
+    const link = this.#links.get(thread);
+    if (link !== undefined) link.post(item);
+    else (this.#held.get(thread) ?? this.#held.set(thread, []).get(thread)!).push(item);
+  }
+
+  /** Sends a message to `to`, an actor on another thread. */
+  send(to: string, type: string, payload: unknown, sender: string | undefined, correlationId: string | undefined, enqueuedAt: number): CrossingOutcome {
+    const thread = this.placement.threadOf(to);
+    const entry = this.directory.get(to);
+    const lane = this.#lanes.get(to);
+    if (entry === undefined) {
+      this.post(thread, ['m', to, type, payload, sender, correlationId, enqueuedAt, 'u'] satisfies MessageItem);
+      return undefined;
+    }
+    if (lane === undefined && this.occupancy.tryReserve(entry.slot, entry.capacity)) {
+      this.post(thread, ['m', to, type, payload, sender, correlationId, enqueuedAt, 'r'] satisfies MessageItem);
+      return undefined;
+    }
+    if (entry.policy === 'fail' && lane === undefined) {
+      this.post(thread, ['m', to, type, undefined, sender, correlationId, enqueuedAt, 'x'] satisfies MessageItem);
+      return new MailboxFullError(to, entry.capacity);
+    }
+    if (entry.policy === 'drop-oldest' && lane === undefined) {
+      this.post(thread, ['m', to, type, payload, sender, correlationId, enqueuedAt, 'e'] satisfies MessageItem);
+      return undefined;
+    }
+    return new Promise<void>((sent) => {
+      const item: MessageItem = ['m', to, type, payload, sender, correlationId, enqueuedAt, 'r'];
+      if (lane !== undefined) {
+        lane.push({ item, sent });
+        return;
+      }
+      this.#lanes.set(to, [{ item, sent }]);
+      void this.#drainLane(to, thread, entry);
+    });
+  }
+
+  /** Sends a lane's messages in order as room appears. */
+  async #drainLane(to: string, thread: ThreadName, entry: DirectoryEntry): Promise<void> {
+    const lane = this.#lanes.get(to)!;
+    while (lane.length > 0) {
+      const seen = this.occupancy.load(entry.slot);
+      if (this.occupancy.tryReserve(entry.slot, entry.capacity)) {
+        const { item, sent } = lane.shift()!;
+        this.post(thread, item);
+        sent();
+        continue;
+      }
+      await this.occupancy.changed(entry.slot, seen);
+    }
+    this.#lanes.delete(to);
+  }
+
+  /** Messages waiting for room, per target (inspection, tests). */
+  waiting(): number {
+    let count = 0;
+    for (const lane of this.#lanes.values()) count += lane.length;
+    return count;
+  }
+
+  /** Gives back the place a reserved message held (it reached no queue). */
+  releaseReservation(path: string): void {
+    const entry = this.directory.get(path);
+    if (entry !== undefined) this.occupancy.release(entry.slot);
+  }
+
+  flush(): void {
+    for (const link of this.#links.values()) link.flush();
+  }
+
+  close(): void {
+    for (const link of this.#links.values()) link.close();
+    this.#links.clear();
+  }
+}

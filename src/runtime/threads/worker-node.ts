@@ -1,0 +1,239 @@
+/**
+ * The host of the actors placed on one worker thread. It runs real cells (actor-cell.ts) with their
+ * own run queue on the worker's event loop; supervision stays on main, which drives these cells by
+ * control calls (thread-protocol.ts) and hears from them — exits, dead letters, runtime events — on
+ * the data link, in order with their messages.
+ *
+ * Messages for an actor placed here that arrive before main's spawn call (they travel on other
+ * ports) wait for it; if no spawn comes within `EARLY_MS`, they are dead letters (no such actor).
+ */
+import assert from 'node:assert';
+import type { AnyActorLogic } from 'xstate';
+import { ActorCell } from '../actor-cell.js';
+import type { CellSpec, CellStatus } from '../actor-cell.js';
+import type { CellHost } from '../cell-host.js';
+import { realClock } from '../clock.js';
+import type { Clock, TimerId } from '../clock.js';
+import { MailboxFullError } from '../errors.js';
+import type { ErrorSummary } from '../errors.js';
+import { EventBus, RUNTIME_EVENT_TYPES } from '../events.js';
+import type { DeadLetterReason, StopReason } from '../events.js';
+import type { Envelope } from '../message.js';
+import { RealTimeScheduler } from '../scheduler.js';
+import { describeCell } from '../stats.js';
+import type { ActorStats } from '../stats.js';
+import type { ExitReason } from '../supervision/restart-policy.js';
+import type { FailureOrigin, SupervisorCommand } from '../supervision/supervisor-logic.js';
+import { importLogic } from './logic-registry.js';
+import { SharedOccupancy } from './occupancy.js';
+import { Placement } from './placement.js';
+import type { ThreadName } from './placement.js';
+import { RemoteRouter } from './remote-router.js';
+import type { MessageItem } from './remote-router.js';
+import type { LinkItem, LinkPort } from './link.js';
+import type { FaultCommand, RemoteSpawnSpec, WorkerInit, WorkerNotice } from './thread-protocol.js';
+
+const EARLY_MS = 10_000;
+/** Per-message events stay on the worker: forwarding them would cost a clone per message. */
+const FORWARDED_EVENTS = RUNTIME_EVENT_TYPES.filter((type) => type !== 'actor.processed');
+
+export class WorkerNode implements CellHost {
+  readonly clock: Clock = realClock;
+  readonly events = new EventBus();
+  readonly thread: ThreadName;
+  readonly router: RemoteRouter;
+  readonly #scheduler: RealTimeScheduler;
+  readonly #cells = new Map<string, ActorCell>();
+  readonly #early = new Map<string, { readonly items: MessageItem[]; readonly timer: TimerId }>();
+  /** Control calls run one after another, in the order main made them (spawn imports a module). */
+  #control: Promise<unknown> = Promise.resolve();
+
+  constructor(init: Omit<WorkerInit, 'port'>, mainPort: LinkPort) {
+    this.thread = init.thread;
+    this.#scheduler = new RealTimeScheduler(this.clock);
+    this.router = new RemoteRouter(init.thread, new Placement(init.placement), new SharedOccupancy(init.occupancy), (_from, items) => this.#onBatch(items));
+    this.router.connect('main', mainPort);
+    this.events.subscribe((event) => this.#notify(['evt', event]), FORWARDED_EVENTS);
+  }
+
+  /** Runs `step` after every control call made before it. */
+  inOrder<T>(step: () => T | Promise<T>): Promise<T> {
+    const result = this.#control.then(step);
+    this.#control = result.catch(() => undefined);
+    return result;
+  }
+
+  async spawn(spec: RemoteSpawnSpec): Promise<void> {
+    assert(!this.#cells.has(spec.path), `${spec.path} spawned twice on ${this.thread}`);
+    const logic: AnyActorLogic = await importLogic(spec.logic);
+    const cellSpec: CellSpec = {
+      path: spec.path, parent: spec.parent, kind: 'actor', childKind: spec.childKind, logic, input: undefined,
+      mailbox: spec.mailbox, shutdownGraceMs: spec.shutdownGraceMs, maxMessageCrashes: spec.maxMessageCrashes,
+    };
+    const cell = new ActorCell(cellSpec, this);
+    cell.mailbox.share(this.router.occupancy, spec.slot);
+    this.#cells.set(spec.path, cell);
+    this.router.directory.set(spec.path, { slot: spec.slot, capacity: spec.mailbox.capacity, policy: spec.mailbox.policy });
+    const early = this.#early.get(spec.path);
+    if (early !== undefined) {
+      this.#early.delete(spec.path);
+      this.clock.clearTimeout(early.timer);
+      for (const item of early.items) this.#deliver(item);
+    }
+  }
+
+  start(path: string, input: unknown, restarts: number): void {
+    const cell = this.#cell(path);
+    cell.restarts = restarts;
+    cell.start(input);
+  }
+
+  // A cell main asks to terminate, stop or retire may not be here: main's call can reach a replacement
+  // worker the cell was never spawned on (it is spawned again when it restarts).
+  terminate(path: string, status: CellStatus): void {
+    this.#cells.get(path)?.terminate(status);
+  }
+
+  beginStop(path: string): void {
+    this.#cells.get(path)?.beginStop();
+  }
+
+  retire(path: string): void {
+    this.#cells.get(path)?.retire();
+  }
+
+  remove(path: string): void {
+    this.#cells.get(path)?.retire();
+    this.#cells.delete(path);
+  }
+
+  stats(): ActorStats[] {
+    return [...this.#cells.values()].map((cell) => ({ ...describeCell(cell), thread: this.thread }));
+  }
+
+  snapshot(path: string): unknown {
+    return this.#cell(path).actor?.getPersistedSnapshot();
+  }
+
+  fault(path: string, fault: FaultCommand): void {
+    const cell = this.#cell(path);
+    switch (fault.kind) {
+      case 'crash-next': cell.crashNext = true; return;
+      case 'crash-always': cell.crashAlways = true; return;
+      case 'delay': cell.delayMs = Math.max(0, fault.ms); return;
+      case 'fill': cell.mailbox.fill(); return;
+      case 'clear':
+        cell.crashNext = false;
+        cell.crashAlways = false;
+        cell.delayMs = 0;
+        cell.mailbox.clearFill();
+    }
+  }
+
+  // ---- CellHost -----------------------------------------------------------------------------------
+
+  schedule(cell: ActorCell): void {
+    this.#scheduler.schedule(cell);
+  }
+
+  route(from: ActorCell, to: string, type: string, payload: unknown, correlationId: string | undefined): Error | undefined {
+    const target = this.#cells.get(to);
+    if (target === undefined) {
+      const outcome = this.router.send(to, type, payload, from.path, correlationId, from.stepStartedAt);
+      if (outcome instanceof Error) return outcome;
+      if (outcome !== undefined) {
+        // Backpressure across threads: the sender takes nothing new until its message is out.
+        from.parked += 1;
+        void outcome.then(() => {
+          from.parked -= 1;
+          if (from.parked === 0) this.schedule(from);
+        });
+      }
+      return undefined;
+    }
+    const envelope: Envelope = { type, payload, sender: from.path, correlationId, enqueuedAt: from.stepStartedAt };
+    const outcome = target.offer(envelope);
+    if (outcome === 'refused') return undefined;
+    if (outcome.kind === 'waiting') {
+      from.parked += 1;
+      outcome.waiter.release = () => {
+        from.parked -= 1;
+        if (from.parked === 0) this.schedule(from);
+      };
+    } else if (outcome.kind === 'rejected') {
+      return new MailboxFullError(to, target.mailbox.capacity);
+    }
+    return undefined;
+  }
+
+  executeSupervisorCommand(supervisor: ActorCell, command: SupervisorCommand): void {
+    assert.fail(`supervisor ${supervisor.path} on ${this.thread} issued ${command.type}: supervisors run on main`);
+  }
+
+  notifyExit(cell: ActorCell, reason: ExitReason, origin: FailureOrigin | undefined): void {
+    this.#notify(['exit', cell.path, reason, origin, cell.status, cell.crashes, cell.lastError]);
+  }
+
+  deadLetter(path: string, envelope: Envelope, reason: DeadLetterReason, error: ErrorSummary | undefined, crashCount: number): void {
+    this.#notify(['dl', path, envelope, reason, error, crashCount]);
+  }
+
+  stopped(cell: ActorCell, reason: StopReason): void {
+    if (this.events.wants('actor.stopped')) this.events.publish({ type: 'actor.stopped', at: this.clock.now(), path: cell.path, reason });
+  }
+
+  // ---- internals ----------------------------------------------------------------------------------
+
+  #notify(notice: WorkerNotice): void {
+    this.router.post('main', notice);
+  }
+
+  #cell(path: string): ActorCell {
+    const cell = this.#cells.get(path);
+    assert(cell !== undefined, `no actor ${path} on ${this.thread}`);
+    return cell;
+  }
+
+  #onBatch(items: readonly LinkItem[]): void {
+    for (const item of items) {
+      switch (item[0]) {
+        case 'm': this.#deliver(item as MessageItem); break;
+        case 'dir': this.router.directory.set(item[1] as string, { slot: item[2] as number, capacity: item[3] as number, policy: item[4] as never }); break;
+        case 'undir': this.router.directory.delete(item[1] as string); break;
+        default: assert.fail(`unknown item ${String(item[0])} on ${this.thread}`);
+      }
+    }
+  }
+
+  #deliver(item: MessageItem): void {
+    const [, to, type, payload, sender, correlationId, enqueuedAt, mode] = item;
+    const cell = this.#cells.get(to);
+    if (cell !== undefined) {
+      cell.admitRemote({ type, payload, sender, correlationId, enqueuedAt }, mode);
+      return;
+    }
+    if (this.router.placement.threadOf(to) === this.thread && !to.startsWith('/_ask/')) {
+      this.#holdEarly(to, item);
+      return;
+    }
+    if (mode === 'r') this.router.releaseReservation(to);
+    this.deadLetter(to, { type, payload, sender, correlationId, enqueuedAt }, 'no-such-actor', undefined, 0);
+  }
+
+  #holdEarly(to: string, item: MessageItem): void {
+    const early = this.#early.get(to);
+    if (early !== undefined) {
+      early.items.push(item);
+      return;
+    }
+    const timer = this.clock.setTimeout(() => {
+      const held = this.#early.get(to);
+      this.#early.delete(to);
+      for (const [, , type, payload, sender, correlationId, enqueuedAt, mode] of held?.items ?? []) {
+        if (mode === 'r') this.router.releaseReservation(to);
+        this.deadLetter(to, { type, payload, sender, correlationId, enqueuedAt }, 'no-such-actor', undefined, 0);
+      }
+    }, EARLY_MS);
+    this.#early.set(to, { items: [item], timer });
+  }
+}
