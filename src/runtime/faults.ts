@@ -6,12 +6,20 @@
 import type { ActorCell } from './actor-cell.js';
 import { RemoteCell } from './threads/remote-cell.js';
 import type { FaultCommand } from './threads/thread-protocol.js';
+import type { ThreadName } from './threads/placement.js';
 
 export class Faults {
   readonly #lookup: (path: string) => ActorCell | RemoteCell;
+  readonly #killThread: (thread: ThreadName) => void;
 
-  constructor(lookup: (path: string) => ActorCell | RemoteCell) {
+  constructor(lookup: (path: string) => ActorCell | RemoteCell, killThread: (thread: ThreadName) => void) {
     this.#lookup = lookup;
+    this.#killThread = killThread;
+  }
+
+  /** A worker thread dies at once, with every actor on it (their supervisors restart them on a new one). */
+  killThread(thread: ThreadName): void {
+    this.#killThread(thread);
   }
 
   /** The local cell, or, for an actor on a worker, the fault sent to its thread (applied in order with main's other calls). */

@@ -127,7 +127,7 @@ export class ActorSystem implements CellHost, RefRouter {
     this.random = options.random ?? createRandom(options.seed ?? randomInt(0, 2 ** 31));
     this.scheduler = options.scheduler ?? new RealTimeScheduler(this.clock);
     this.deadLetters = new DeadLetterLog(options.deadLetterCapacity);
-    this.faults = new Faults((path) => this.#cell(path));
+    this.faults = new Faults((path) => this.#cell(path), (thread) => this.#killThread(thread));
     this.#supervision = new SupervisionExecutor(this, this.#cells, options.onFatal ?? defaultOnFatal);
     const placement = options.placement instanceof Placement ? options.placement : new Placement(options.placement);
     if (placement.multiThreaded && this.scheduler.mode === 'simulated') {
@@ -242,6 +242,12 @@ export class ActorSystem implements CellHost, RefRouter {
   workerThreads(): Map<ThreadName, number> {
     const pool = this.#threads?.pool;
     return new Map(pool?.threads.map((thread) => [thread, pool.threadId(thread)]) ?? []);
+  }
+
+  /** How full an actor's mailbox is as every thread counts it (queued plus on their way); undefined on one thread. */
+  occupancyOf(path: string): number | undefined {
+    const entry = this.#threads?.router.directory.get(path);
+    return entry === undefined ? undefined : this.#threads!.router.occupancy.load(entry.slot);
   }
 
   /** Messages the sender side holds until the receiving actor on another thread has room. */
@@ -372,9 +378,9 @@ export class ActorSystem implements CellHost, RefRouter {
     }
     const slot = threads.slots.allocate();
     threads.router.occupancy.reset(slot);
-    const entry = { slot, capacity: spec.mailbox.capacity, policy: spec.mailbox.policy };
+    const entry = { slot, capacity: spec.mailbox.capacity, policy: spec.mailbox.policy, maxWaiting: spec.mailbox.maxWaiting ?? Math.max(64, spec.mailbox.capacity) };
     threads.router.directory.set(spec.path, entry);
-    for (const worker of threads.pool.threads) threads.router.post(worker, ['dir', spec.path, slot, entry.capacity, entry.policy]);
+    for (const worker of threads.pool.threads) threads.router.post(worker, ['dir', spec.path, slot, entry.capacity, entry.policy, entry.maxWaiting]);
     if (thread !== 'main') return new RemoteCell(spec, thread, logicReference(logic)!, slot, this.#workerAccess());
     const cell = new ActorCell(spec, this);
     cell.mailbox.share(threads.router.occupancy, slot);
@@ -386,11 +392,7 @@ export class ActorSystem implements CellHost, RefRouter {
     return {
       api: (thread) => pool.api(thread),
       incarnation: (thread) => pool.incarnation(thread),
-      failed: (path, error) => {
-        if (this.events.wants('actor.dead-lettered')) return; // a dying worker's calls fail; its exit is what is reported
-        void path;
-        void error;
-      },
+      failed: () => undefined, // a call to a worker that died under it fails; the death itself is what gets reported
     };
   }
 
@@ -443,6 +445,11 @@ export class ActorSystem implements CellHost, RefRouter {
       case 'evt':
         if (this.events.wants(notice[1].type)) this.events.publish(notice[1]);
     }
+  }
+
+  #killThread(thread: ThreadName): void {
+    if (this.#threads === undefined || thread === 'main') throw new PlacementError(`cannot kill ${thread}: only worker threads of a multi-threaded system`);
+    this.#threads.pool.kill(thread);
   }
 
   /** A worker died: each of its running actors crashed; their supervisors restart them on its replacement. */

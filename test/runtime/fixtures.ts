@@ -7,9 +7,13 @@ import { placeable } from '../../src/runtime/threads/logic-registry.js';
 export type CounterEvent =
   | Envelope<{ type: 'add'; payload: number }>
   | Envelope<{ type: 'boom'; payload?: string }>
-  | Envelope<{ type: 'get' }>;
+  | Envelope<{ type: 'get' }>
+  | Envelope<{ type: 'get-for'; payload: string }>;
 
-/** Sums `add`s, throws on `boom`, answers `get` with `{ type: 'value', payload: sum }`. */
+/**
+ * Sums `add`s, throws on `boom`, answers `get` with `{ type: 'value', payload: sum }`, and `get-for`
+ * by sending that answer to the path in its payload (a `get` relayed by another actor).
+ */
 // Placeable: a worker thread can create them from this module (threads/logic-registry.ts).
 export const counter = placeable(import.meta.url, 'counter', setup({
   types: { context: {} as { sum: number; seen: number[] }, events: {} as CounterEvent, emitted: {} as SendCommand },
@@ -25,20 +29,24 @@ export const counter = placeable(import.meta.url, 'counter', setup({
     add: { actions: assign({ sum: ({ context, event }) => context.sum + event.payload, seen: ({ context, event }) => [...context.seen, event.payload] }) },
     boom: { actions: { type: 'explode', params: ({ event }) => ({ message: event.payload ?? 'boom' }) } },
     get: { actions: reply(({ context }) => ({ type: 'value', payload: context.sum })) },
+    'get-for': { actions: sendTo(({ event }) => event.payload, ({ context }) => ({ type: 'value', payload: context.sum })) },
   },
 }));
 
-/** Forwards each `item` to `input.to`, doubled. */
+/** Forwards each `item` to `input.to`, doubled; relays a `get` behind them (the answer comes from `to`). */
 export const doubler = placeable(import.meta.url, 'doubler', setup({
   types: {
     context: {} as { to: string },
     input: {} as { to: string },
-    events: {} as Envelope<{ type: 'item'; payload: number }>,
+    events: {} as Envelope<{ type: 'item'; payload: number }> | Envelope<{ type: 'get' }>,
     emitted: {} as SendCommand,
   },
 }).createMachine({
   context: ({ input }) => ({ to: input.to }),
-  on: { item: { actions: sendTo(({ context }) => context.to, ({ event }) => ({ type: 'add', payload: event.payload * 2 })) } },
+  on: {
+    item: { actions: sendTo(({ context }) => context.to, ({ event }) => ({ type: 'add', payload: (event.payload as number) * 2 })) },
+    get: { actions: sendTo(({ context }) => context.to, ({ event }) => ({ type: 'get-for', payload: event.sender })) },
+  },
 }));
 
 export const add = (payload: number) => ({ type: 'add', payload }) as const;

@@ -6,7 +6,8 @@
  *   room in the shared count ─▶ reserved ('r'): the receiver admits it into the queue
  *   full, fail ──────────────▶ MailboxFullError here and now; the receiver counts the rejection ('x')
  *   full, drop-oldest ────────▶ evicting ('e'): on arrival it takes the oldest queued message's place
- *   full, block / coalesce ───▶ a lane: it waits (Atomics.waitAsync) until there is room; later
+ *   full, block / coalesce ───▶ a lane (at most maxWaiting long, then rejected as on one thread):
+ *                               it waits (Atomics.waitAsync) until there is room; later
  *                               messages to the same actor queue behind it, so order holds; an actor
  *                               sender takes no new message until its message is out (backpressure)
  *   no directory entry yet ───▶ unreserved ('u'): the receiver offers it like a local send
@@ -21,7 +22,13 @@ import type { Placement, ThreadName } from './placement.js';
 import { ThreadLink } from './link.js';
 import type { LinkItem, LinkPort } from './link.js';
 
-export interface DirectoryEntry { readonly slot: number; readonly capacity: number; readonly policy: OverflowPolicy }
+export interface DirectoryEntry {
+  readonly slot: number;
+  readonly capacity: number;
+  readonly policy: OverflowPolicy;
+  /** Messages that may wait for room (block, coalesce) before further sends are rejected, as on one thread. */
+  readonly maxWaiting: number;
+}
 
 /** How a message crossed: reserved, evicting, unreserved, or only a rejection to count. */
 export type CrossingMode = 'r' | 'e' | 'u' | 'x';
@@ -102,6 +109,10 @@ export class RemoteRouter {
     if (entry.policy === 'drop-oldest' && lane === undefined) {
       this.post(thread, ['m', to, type, payload, sender, correlationId, enqueuedAt, 'e'] satisfies MessageItem);
       return undefined;
+    }
+    if ((lane?.length ?? 0) >= entry.maxWaiting) {
+      this.post(thread, ['m', to, type, undefined, sender, correlationId, enqueuedAt, 'x'] satisfies MessageItem);
+      return new MailboxFullError(to, entry.capacity);
     }
     return new Promise<void>((sent) => {
       const item: MessageItem = ['m', to, type, payload, sender, correlationId, enqueuedAt, 'r'];

@@ -62,6 +62,11 @@ export class ThreadPool {
     return this.#workers.get(thread)?.number ?? -1;
   }
 
+  /** Fault injection: the worker thread dies at once (its replacement starts as for any death). */
+  kill(thread: ThreadName): void {
+    void this.api(thread).die().catch(() => undefined);
+  }
+
   threadId(thread: ThreadName): number {
     return this.#workers.get(thread)?.threadId ?? -1;
   }
@@ -88,7 +93,7 @@ export class ThreadPool {
     worker.on('error', (error) => { incarnation.error = error; }); // reported with the exit that follows
     this.#router.connect(thread, toMain.port1 as unknown as LinkPort);
     // Everything main knows of where actors are, before anything else reaches the new worker.
-    for (const [path, entry] of this.#router.directory) this.#router.post(thread, ['dir', path, entry.slot, entry.capacity, entry.policy] satisfies LinkItem);
+    for (const [path, entry] of this.#router.directory) this.#router.post(thread, ['dir', path, entry.slot, entry.capacity, entry.policy, entry.maxWaiting] satisfies LinkItem);
     for (const [other, peer] of this.#workers) {
       if (other === thread || !peer.alive) continue;
       const channel = new MessageChannel();

@@ -67,7 +67,7 @@ export interface WorkerInit {
   readonly entry?: string;
 }
 
-export type DirectoryItem = readonly ['dir', string, number, number, OverflowPolicy] | readonly ['undir', string];
+export type DirectoryItem = readonly ['dir', string, number, number, OverflowPolicy, number] | readonly ['undir', string];
 
 export type WorkerNotice =
   | readonly ['exit', string, ExitReason, FailureOrigin | undefined, CellStatus, number, ErrorSummary | undefined]

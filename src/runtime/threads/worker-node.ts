@@ -73,7 +73,7 @@ export class WorkerNode implements CellHost {
     const cell = new ActorCell(cellSpec, this);
     cell.mailbox.share(this.router.occupancy, spec.slot);
     this.#cells.set(spec.path, cell);
-    this.router.directory.set(spec.path, { slot: spec.slot, capacity: spec.mailbox.capacity, policy: spec.mailbox.policy });
+    this.router.directory.set(spec.path, { slot: spec.slot, capacity: spec.mailbox.capacity, policy: spec.mailbox.policy, maxWaiting: spec.mailbox.maxWaiting ?? Math.max(64, spec.mailbox.capacity) });
     const early = this.#early.get(spec.path);
     if (early !== undefined) {
       this.#early.delete(spec.path);
@@ -198,7 +198,7 @@ export class WorkerNode implements CellHost {
     for (const item of items) {
       switch (item[0]) {
         case 'm': this.#deliver(item as MessageItem); break;
-        case 'dir': this.router.directory.set(item[1] as string, { slot: item[2] as number, capacity: item[3] as number, policy: item[4] as never }); break;
+        case 'dir': this.router.directory.set(item[1] as string, { slot: item[2] as number, capacity: item[3] as number, policy: item[4] as never, maxWaiting: item[5] as number }); break;
         case 'undir': this.router.directory.delete(item[1] as string); break;
         default: assert.fail(`unknown item ${String(item[0])} on ${this.thread}`);
       }
