@@ -7,8 +7,9 @@ import { benchDatastore } from './datastore.js';
 import { benchDurable } from './durable.js';
 import { benchInspect } from './inspect.js';
 import { benchRuntime } from './runtime.js';
+import { benchWorkers } from './workers.js';
 
-const benches: Record<string, (args: string[]) => Promise<void>> = { runtime: benchRuntime, calc: benchCalc, datastore: benchDatastore, durable: benchDurable, inspect: benchInspect };
+const benches: Record<string, (args: string[]) => Promise<void>> = { runtime: benchRuntime, calc: benchCalc, datastore: benchDatastore, durable: benchDurable, inspect: benchInspect, workers: benchWorkers };
 const [name = 'runtime', ...rest] = process.argv.slice(2);
 const bench = benches[name];
 if (bench === undefined) {

@@ -241,6 +241,7 @@ export class ActorCell {
       }
       done += 1;
     }
+    this.mailbox.settle();
     const drained = this.mailbox.depth === 0 && this.#systemQueue.length === 0;
     if (this.status === 'stopping' && this.spec.kind === 'actor' && drained) this.finishStop();
     return done;

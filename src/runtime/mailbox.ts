@@ -83,6 +83,8 @@ export class Mailbox {
   #fillLimit: number | undefined;
   /** Where the room is counted when senders on other threads share it. */
   #shared: { readonly occupancy: SharedOccupancy; readonly slot: number } | undefined;
+  /** Places vacated but not yet given back to the shared count (given back together by `settle`). */
+  #vacated = 0;
 
   constructor(options: MailboxOptions) {
     assert(Number.isInteger(options.capacity) && options.capacity > 0, `mailbox capacity must be a positive integer, got ${options.capacity}`);
@@ -118,9 +120,20 @@ export class Mailbox {
     return this.#shared.occupancy.tryReserve(this.#shared.slot, this.#limit());
   }
 
-  /** A message left the queue and nothing took its place. */
+  /**
+   * A message left the queue and nothing took its place. The shared count hears of it at `settle`
+   * (the end of the actor's turn): one atomic update and one wake-up per turn, not per message.
+   */
   #vacate(): void {
-    if (this.#shared !== undefined) this.#shared.occupancy.release(this.#shared.slot);
+    if (this.#shared !== undefined) this.#vacated += 1;
+  }
+
+  /** Gives vacated places back to the shared count, and lets waiting local senders in. */
+  settle(): void {
+    if (this.#vacated === 0) return;
+    this.#shared!.occupancy.release(this.#shared!.slot, this.#vacated);
+    this.#vacated = 0;
+    if (this.#waiters.length > 0) this.#admitWaiters();
   }
 
   /**
@@ -135,6 +148,7 @@ export class Mailbox {
         this.#queue.replace(position, envelope);
         this.counters.coalesced += 1;
         this.#vacate();
+        this.settle();
         return;
       }
     }
@@ -227,6 +241,7 @@ export class Mailbox {
   drainToDeadLetters(): Envelope[] {
     const out = this.#queue.drain();
     for (let index = 0; index < out.length; index += 1) this.#vacate();
+    this.settle();
     this.#positionByKey.clear();
     for (const waiter of this.#waiters.drain()) {
       out.push(waiter.envelope);
@@ -240,6 +255,7 @@ export class Mailbox {
   refuseReserved(): void {
     this.countDeadOnArrival();
     this.#vacate();
+    this.settle();
   }
 
   /** Counts a message that was refused before reaching the queue (actor stopping) as dead-lettered. */

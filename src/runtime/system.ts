@@ -49,9 +49,9 @@ import { Placement, PlacementError } from './threads/placement.js';
 import type { PlacementConfig, ThreadName } from './threads/placement.js';
 import { RemoteCell } from './threads/remote-cell.js';
 import { RemoteRouter } from './threads/remote-router.js';
-import type { MessageItem } from './threads/remote-router.js';
+import type { CrossingMode } from './threads/remote-router.js';
 import { ThreadPool } from './threads/thread-pool.js';
-import type { LinkItem } from './threads/link.js';
+import type { BatchReader, LinkItem } from './threads/link.js';
 import type { WorkerNotice } from './threads/thread-protocol.js';
 
 export type { SystemFailure } from './supervision/executor.js';
@@ -133,7 +133,11 @@ export class ActorSystem implements CellHost, RefRouter {
     if (placement.multiThreaded && this.scheduler.mode === 'simulated') {
       this.threadsNote = `simulation keeps every actor on main (one thread is what makes a run deterministic); the placement's ${placement.workers} worker${placement.workers === 1 ? '' : 's'} are not started`;
     } else if (placement.multiThreaded) {
-      const router = new RemoteRouter('main', placement, SharedOccupancy.create(MAX_SHARED_ACTORS), (_from, items) => this.#onRemoteBatch(items));
+      const reader: BatchReader = {
+        message: (to, type, payload, sender, correlationId, enqueuedAt, mode) => this.#onRemoteMessage(to, type, payload, sender, correlationId, enqueuedAt, mode as CrossingMode),
+        control: (item) => this.#onWorkerNotice(item as WorkerNotice),
+      };
+      const router = new RemoteRouter('main', placement, SharedOccupancy.create(MAX_SHARED_ACTORS), () => reader);
       const pool = new ThreadPool(router, placement.describe(), placement.workers, (thread, code, error) => this.#workerDied(thread, code, error));
       this.#threads = { placement, router, slots: new SlotAllocator(MAX_SHARED_ACTORS), pool };
     }
@@ -378,7 +382,7 @@ export class ActorSystem implements CellHost, RefRouter {
     }
     const slot = threads.slots.allocate();
     threads.router.occupancy.reset(slot);
-    const entry = { slot, capacity: spec.mailbox.capacity, policy: spec.mailbox.policy, maxWaiting: spec.mailbox.maxWaiting ?? Math.max(64, spec.mailbox.capacity) };
+    const entry = { thread, slot, capacity: spec.mailbox.capacity, policy: spec.mailbox.policy, maxWaiting: spec.mailbox.maxWaiting ?? Math.max(64, spec.mailbox.capacity) };
     threads.router.directory.set(spec.path, entry);
     for (const worker of threads.pool.threads) threads.router.post(worker, ['dir', spec.path, slot, entry.capacity, entry.policy, entry.maxWaiting]);
     if (thread !== 'main') return new RemoteCell(spec, thread, logicReference(logic)!, slot, this.#workerAccess());
@@ -410,21 +414,14 @@ export class ActorSystem implements CellHost, RefRouter {
     return undefined;
   }
 
-  #onRemoteBatch(items: readonly LinkItem[]): void {
-    for (const item of items) {
-      if (item[0] === 'm') {
-        const [, to, type, payload, sender, correlationId, enqueuedAt, mode] = item as MessageItem;
-        const cell = this.#cells.get(to);
-        if (cell instanceof ActorCell) {
-          cell.admitRemote(this.#envelope(type, payload, sender, correlationId, enqueuedAt), mode);
-          continue;
-        }
-        if (mode === 'r') this.#threads!.router.releaseReservation(to);
-        if (mode !== 'x') this.#deliverElsewhere(to, this.#envelope(type, payload, sender, correlationId, enqueuedAt));
-        continue;
-      }
-      this.#onWorkerNotice(item as WorkerNotice);
+  #onRemoteMessage(to: string, type: string, payload: unknown, sender: string | undefined, correlationId: string | undefined, enqueuedAt: number, mode: CrossingMode): void {
+    const cell = this.#cells.get(to);
+    if (cell instanceof ActorCell) {
+      cell.admitRemote(this.#envelope(type, payload, sender, correlationId, enqueuedAt), mode);
+      return;
     }
+    if (mode === 'r') this.#threads!.router.releaseReservation(to);
+    if (mode !== 'x') this.#deliverElsewhere(to, this.#envelope(type, payload, sender, correlationId, enqueuedAt));
   }
 
   #onWorkerNotice(notice: WorkerNotice): void {

@@ -1,12 +1,17 @@
 /**
- * One direction of traffic between two threads: items are collected and posted as one array per
- * microtask (or every `maxBatch` items), which is what makes crossing threads cheap: one
- * `postMessage` per small message measured 543k/s here, batches of 100–1000 1.6M/s (design/runtime.md
- * §3.2). Order is kept: a MessagePort delivers in order, and a batch is a list.
+ * One direction of traffic between two threads: what is posted is collected into one flat array and
+ * sent as one `postMessage` per microtask (or every `maxBatch` values). That is what makes crossing
+ * threads cheap: one `postMessage` per small message measured 543k/s here, batches of 100–1000
+ * 1.6M/s (design/runtime.md §3.2); and a flat array of fields costs the structured clone far less
+ * than an array per message. Order is kept: a MessagePort delivers in order, and a batch is a list.
+ *
+ * A batch holds records one after another:
+ *   'm', to, type, payload, sender, correlationId, enqueuedAt, mode   a message (remote-router.ts)
+ *   'c', item                                                         a control item (thread-protocol.ts)
  */
 import type { MessagePort } from 'node:worker_threads';
 
-/** What a thread posts to another; the first element says what the rest is (see thread-protocol.ts). */
+/** A control item: its first element says what it is (thread-protocol.ts). */
 export type LinkItem = readonly unknown[];
 
 export interface LinkPort {
@@ -16,22 +21,57 @@ export interface LinkPort {
   close?(): void;
 }
 
+/** What a receiver does with a batch's records. */
+export interface BatchReader {
+  message(to: string, type: string, payload: unknown, sender: string | undefined, correlationId: string | undefined, enqueuedAt: number, mode: string): void;
+  control(item: LinkItem): void;
+}
+
+export function readBatch(batch: readonly unknown[], reader: BatchReader): void {
+  let index = 0;
+  while (index < batch.length) {
+    if (batch[index] === 'm') {
+      reader.message(batch[index + 1] as string, batch[index + 2] as string, batch[index + 3], batch[index + 4] as string | undefined,
+        batch[index + 5] as string | undefined, batch[index + 6] as number, batch[index + 7] as string);
+      index += 8;
+    } else {
+      reader.control(batch[index + 1] as LinkItem);
+      index += 2;
+    }
+  }
+}
+
 export class ThreadLink {
   readonly #port: LinkPort;
   readonly #maxBatch: number;
-  #batch: LinkItem[] = [];
+  #batch: unknown[] = [];
   #queued = false;
   posted = 0;
   batches = 0;
 
-  constructor(port: LinkPort | MessagePort, onBatch: (items: readonly LinkItem[]) => void, maxBatch = 4096) {
+  constructor(port: LinkPort | MessagePort, onBatch: (batch: readonly unknown[]) => void, maxBatch = 32_768) {
     this.#port = port as LinkPort;
     this.#maxBatch = maxBatch;
-    this.#port.on('message', (value) => onBatch(value as LinkItem[]));
+    this.#port.on('message', (value) => onBatch(value as unknown[]));
   }
 
-  post(item: LinkItem): void {
-    this.#batch.push(item);
+  message(to: string, type: string, payload: unknown, sender: string | undefined, correlationId: string | undefined, enqueuedAt: number, mode: string): void {
+    this.#batch.push('m', to, type, payload, sender, correlationId, enqueuedAt, mode);
+    this.#posted();
+  }
+
+  control(item: LinkItem): void {
+    this.#batch.push('c', item);
+    this.#posted();
+  }
+
+  /** Records taken from another batch (held while this link was down), as they are. */
+  records(records: readonly unknown[]): void {
+    for (const value of records) this.#batch.push(value);
+    this.#posted();
+  }
+
+  #posted(): void {
     this.posted += 1;
     if (this.#batch.length >= this.#maxBatch) {
       this.flush();

@@ -46,10 +46,10 @@ export class SharedOccupancy {
     Atomics.add(this.#counts, slot, 1);
   }
 
-  /** Gives a place back; wakes senders waiting for room. */
-  release(slot: number): void {
-    const before = Atomics.sub(this.#counts, slot, 1);
-    assert(before > 0, `occupancy of slot ${slot} went below zero`);
+  /** Gives places back; wakes senders waiting for room. */
+  release(slot: number, places = 1): void {
+    const before = Atomics.sub(this.#counts, slot, places);
+    assert(before >= places, `occupancy of slot ${slot} went below zero`);
     Atomics.notify(this.#counts, slot);
   }
 

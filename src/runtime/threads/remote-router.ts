@@ -19,10 +19,11 @@ import type { OverflowPolicy } from '../mailbox.js';
 import { MailboxFullError } from '../errors.js';
 import type { SharedOccupancy } from './occupancy.js';
 import type { Placement, ThreadName } from './placement.js';
-import { ThreadLink } from './link.js';
-import type { LinkItem, LinkPort } from './link.js';
+import { ThreadLink, readBatch } from './link.js';
+import type { BatchReader, LinkItem, LinkPort } from './link.js';
 
 export interface DirectoryEntry {
+  readonly thread: ThreadName;
   readonly slot: number;
   readonly capacity: number;
   readonly policy: OverflowPolicy;
@@ -33,13 +34,11 @@ export interface DirectoryEntry {
 /** How a message crossed: reserved, evicting, unreserved, or only a rejection to count. */
 export type CrossingMode = 'r' | 'e' | 'u' | 'x';
 
-/** `['m', to, type, payload, sender, correlationId, enqueuedAt, mode]` */
-export type MessageItem = readonly ['m', string, string, unknown, string | undefined, string | undefined, number, CrossingMode];
-
 /** Nothing: sent. A promise: waiting for room (resolves once sent). An error: refused (full `fail` mailbox). */
 export type CrossingOutcome = undefined | Promise<void> | Error;
 
-interface LaneItem { readonly item: MessageItem; readonly sent: () => void }
+/** A message waiting for room: its fields as a link carries them, and who to tell once it is out. */
+interface LaneItem { readonly fields: readonly [string, string, unknown, string | undefined, string | undefined, number]; readonly sent: () => void }
 
 export class RemoteRouter {
   readonly thread: ThreadName;
@@ -47,16 +46,16 @@ export class RemoteRouter {
   readonly occupancy: SharedOccupancy;
   readonly directory = new Map<string, DirectoryEntry>();
   readonly #links = new Map<ThreadName, ThreadLink>();
-  /** Items for a thread whose link is down (a worker being replaced); sent when it is back. */
-  readonly #held = new Map<ThreadName, LinkItem[]>();
+  /** Records for a thread whose link is down (a worker being replaced); sent when it is back. */
+  readonly #held = new Map<ThreadName, unknown[]>();
   readonly #lanes = new Map<string, LaneItem[]>();
-  readonly #onBatch: (from: ThreadName, items: readonly LinkItem[]) => void;
+  readonly #reader: (from: ThreadName) => BatchReader;
 
-  constructor(thread: ThreadName, placement: Placement, occupancy: SharedOccupancy, onBatch: (from: ThreadName, items: readonly LinkItem[]) => void) {
+  constructor(thread: ThreadName, placement: Placement, occupancy: SharedOccupancy, reader: (from: ThreadName) => BatchReader) {
     this.thread = thread;
     this.placement = placement;
     this.occupancy = occupancy;
-    this.#onBatch = onBatch;
+    this.#reader = reader;
   }
 
   isRemote(path: string): boolean {
@@ -65,9 +64,11 @@ export class RemoteRouter {
 
   /** Opens the link to `thread` over `port`, and sends what was held for it. */
   connect(thread: ThreadName, port: LinkPort): void {
-    const link = new ThreadLink(port, (items) => this.#onBatch(thread, items));
+    const reader = this.#reader(thread);
+    const link = new ThreadLink(port, (batch) => readBatch(batch, reader));
     this.#links.set(thread, link);
-    for (const item of this.#held.get(thread) ?? []) link.post(item);
+    const held = this.#held.get(thread);
+    if (held !== undefined && held.length > 0) link.records(held);
     this.#held.delete(thread);
   }
 
@@ -82,57 +83,69 @@ export class RemoteRouter {
     return this.#links;
   }
 
+  #heldFor(thread: ThreadName): unknown[] {
+    let held = this.#held.get(thread);
+    if (held === undefined) this.#held.set(thread, (held = []));
+    return held;
+  }
+
   /** Posts a control item (not a message) to `thread`, in order with the messages to it. */
   post(thread: ThreadName, item: LinkItem): void {
     const link = this.#links.get(thread);
-    if (link !== undefined) link.post(item);
-    else (this.#held.get(thread) ?? this.#held.set(thread, []).get(thread)!).push(item);
+    if (link !== undefined) link.control(item);
+    else this.#heldFor(thread).push('c', item);
+  }
+
+  #message(thread: ThreadName, to: string, type: string, payload: unknown, sender: string | undefined, correlationId: string | undefined, enqueuedAt: number, mode: CrossingMode): void {
+    const link = this.#links.get(thread);
+    if (link !== undefined) link.message(to, type, payload, sender, correlationId, enqueuedAt, mode);
+    else this.#heldFor(thread).push('m', to, type, payload, sender, correlationId, enqueuedAt, mode);
   }
 
   /** Sends a message to `to`, an actor on another thread. */
   send(to: string, type: string, payload: unknown, sender: string | undefined, correlationId: string | undefined, enqueuedAt: number): CrossingOutcome {
-    const thread = this.placement.threadOf(to);
     const entry = this.directory.get(to);
-    const lane = this.#lanes.get(to);
     if (entry === undefined) {
-      this.post(thread, ['m', to, type, payload, sender, correlationId, enqueuedAt, 'u'] satisfies MessageItem);
+      this.#message(this.placement.threadOf(to), to, type, payload, sender, correlationId, enqueuedAt, 'u');
       return undefined;
     }
+    const thread = entry.thread;
+    const lane = this.#lanes.get(to);
     if (lane === undefined && this.occupancy.tryReserve(entry.slot, entry.capacity)) {
-      this.post(thread, ['m', to, type, payload, sender, correlationId, enqueuedAt, 'r'] satisfies MessageItem);
+      this.#message(thread, to, type, payload, sender, correlationId, enqueuedAt, 'r');
       return undefined;
     }
     if (entry.policy === 'fail' && lane === undefined) {
-      this.post(thread, ['m', to, type, undefined, sender, correlationId, enqueuedAt, 'x'] satisfies MessageItem);
+      this.#message(thread, to, type, undefined, sender, correlationId, enqueuedAt, 'x');
       return new MailboxFullError(to, entry.capacity);
     }
     if (entry.policy === 'drop-oldest' && lane === undefined) {
-      this.post(thread, ['m', to, type, payload, sender, correlationId, enqueuedAt, 'e'] satisfies MessageItem);
+      this.#message(thread, to, type, payload, sender, correlationId, enqueuedAt, 'e');
       return undefined;
     }
     if ((lane?.length ?? 0) >= entry.maxWaiting) {
-      this.post(thread, ['m', to, type, undefined, sender, correlationId, enqueuedAt, 'x'] satisfies MessageItem);
+      this.#message(thread, to, type, undefined, sender, correlationId, enqueuedAt, 'x');
       return new MailboxFullError(to, entry.capacity);
     }
     return new Promise<void>((sent) => {
-      const item: MessageItem = ['m', to, type, payload, sender, correlationId, enqueuedAt, 'r'];
+      const waiting: LaneItem = { fields: [to, type, payload, sender, correlationId, enqueuedAt], sent };
       if (lane !== undefined) {
-        lane.push({ item, sent });
+        lane.push(waiting);
         return;
       }
-      this.#lanes.set(to, [{ item, sent }]);
-      void this.#drainLane(to, thread, entry);
+      this.#lanes.set(to, [waiting]);
+      void this.#drainLane(to, entry);
     });
   }
 
   /** Sends a lane's messages in order as room appears. */
-  async #drainLane(to: string, thread: ThreadName, entry: DirectoryEntry): Promise<void> {
+  async #drainLane(to: string, entry: DirectoryEntry): Promise<void> {
     const lane = this.#lanes.get(to)!;
     while (lane.length > 0) {
       const seen = this.occupancy.load(entry.slot);
       if (this.occupancy.tryReserve(entry.slot, entry.capacity)) {
-        const { item, sent } = lane.shift()!;
-        this.post(thread, item);
+        const { fields, sent } = lane.shift()!;
+        this.#message(entry.thread, ...fields, 'r');
         sent();
         continue;
       }

@@ -29,11 +29,14 @@ import { SharedOccupancy } from './occupancy.js';
 import { Placement } from './placement.js';
 import type { ThreadName } from './placement.js';
 import { RemoteRouter } from './remote-router.js';
-import type { MessageItem } from './remote-router.js';
-import type { LinkItem, LinkPort } from './link.js';
+import type { CrossingMode } from './remote-router.js';
+import type { BatchReader, LinkItem, LinkPort } from './link.js';
 import type { FaultCommand, RemoteSpawnSpec, WorkerInit, WorkerNotice } from './thread-protocol.js';
 
 const EARLY_MS = 10_000;
+
+/** A message as it crossed: to, type, payload, sender, correlationId, enqueuedAt, mode. */
+type Crossing = readonly [string, string, unknown, string | undefined, string | undefined, number, CrossingMode];
 /** Per-message events stay on the worker: forwarding them would cost a clone per message. */
 const FORWARDED_EVENTS = RUNTIME_EVENT_TYPES.filter((type) => type !== 'actor.processed');
 
@@ -44,14 +47,18 @@ export class WorkerNode implements CellHost {
   readonly router: RemoteRouter;
   readonly #scheduler: RealTimeScheduler;
   readonly #cells = new Map<string, ActorCell>();
-  readonly #early = new Map<string, { readonly items: MessageItem[]; readonly timer: TimerId }>();
+  readonly #early = new Map<string, { readonly items: Crossing[]; readonly timer: TimerId }>();
   /** Control calls run one after another, in the order main made them (spawn imports a module). */
   #control: Promise<unknown> = Promise.resolve();
 
   constructor(init: Omit<WorkerInit, 'port'>, mainPort: LinkPort) {
     this.thread = init.thread;
     this.#scheduler = new RealTimeScheduler(this.clock);
-    this.router = new RemoteRouter(init.thread, new Placement(init.placement), new SharedOccupancy(init.occupancy), (_from, items) => this.#onBatch(items));
+    const reader: BatchReader = {
+      message: (to, type, payload, sender, correlationId, enqueuedAt, mode) => this.#deliver([to, type, payload, sender, correlationId, enqueuedAt, mode as CrossingMode]),
+      control: (item) => this.#onControl(item),
+    };
+    this.router = new RemoteRouter(init.thread, new Placement(init.placement), new SharedOccupancy(init.occupancy), () => reader);
     this.router.connect('main', mainPort);
     this.events.subscribe((event) => this.#notify(['evt', event]), FORWARDED_EVENTS);
   }
@@ -73,7 +80,7 @@ export class WorkerNode implements CellHost {
     const cell = new ActorCell(cellSpec, this);
     cell.mailbox.share(this.router.occupancy, spec.slot);
     this.#cells.set(spec.path, cell);
-    this.router.directory.set(spec.path, { slot: spec.slot, capacity: spec.mailbox.capacity, policy: spec.mailbox.policy, maxWaiting: spec.mailbox.maxWaiting ?? Math.max(64, spec.mailbox.capacity) });
+    this.router.directory.set(spec.path, { thread: this.thread, slot: spec.slot, capacity: spec.mailbox.capacity, policy: spec.mailbox.policy, maxWaiting: spec.mailbox.maxWaiting ?? Math.max(64, spec.mailbox.capacity) });
     const early = this.#early.get(spec.path);
     if (early !== undefined) {
       this.#early.delete(spec.path);
@@ -194,19 +201,20 @@ export class WorkerNode implements CellHost {
     return cell;
   }
 
-  #onBatch(items: readonly LinkItem[]): void {
-    for (const item of items) {
-      switch (item[0]) {
-        case 'm': this.#deliver(item as MessageItem); break;
-        case 'dir': this.router.directory.set(item[1] as string, { slot: item[2] as number, capacity: item[3] as number, policy: item[4] as never, maxWaiting: item[5] as number }); break;
-        case 'undir': this.router.directory.delete(item[1] as string); break;
-        default: assert.fail(`unknown item ${String(item[0])} on ${this.thread}`);
+  #onControl(item: LinkItem): void {
+    switch (item[0]) {
+      case 'dir': {
+        const path = item[1] as string;
+        this.router.directory.set(path, { thread: this.router.placement.threadOf(path), slot: item[2] as number, capacity: item[3] as number, policy: item[4] as never, maxWaiting: item[5] as number });
+        return;
       }
+      case 'undir': this.router.directory.delete(item[1] as string); return;
+      default: assert.fail(`unknown item ${String(item[0])} on ${this.thread}`);
     }
   }
 
-  #deliver(item: MessageItem): void {
-    const [, to, type, payload, sender, correlationId, enqueuedAt, mode] = item;
+  #deliver(item: Crossing): void {
+    const [to, type, payload, sender, correlationId, enqueuedAt, mode] = item;
     const cell = this.#cells.get(to);
     if (cell !== undefined) {
       cell.admitRemote({ type, payload, sender, correlationId, enqueuedAt }, mode);
@@ -220,7 +228,7 @@ export class WorkerNode implements CellHost {
     this.deadLetter(to, { type, payload, sender, correlationId, enqueuedAt }, 'no-such-actor', undefined, 0);
   }
 
-  #holdEarly(to: string, item: MessageItem): void {
+  #holdEarly(to: string, item: Crossing): void {
     const early = this.#early.get(to);
     if (early !== undefined) {
       early.items.push(item);
@@ -229,7 +237,7 @@ export class WorkerNode implements CellHost {
     const timer = this.clock.setTimeout(() => {
       const held = this.#early.get(to);
       this.#early.delete(to);
-      for (const [, , type, payload, sender, correlationId, enqueuedAt, mode] of held?.items ?? []) {
+      for (const [, type, payload, sender, correlationId, enqueuedAt, mode] of held?.items ?? []) {
         if (mode === 'r') this.router.releaseReservation(to);
         this.deadLetter(to, { type, payload, sender, correlationId, enqueuedAt }, 'no-such-actor', undefined, 0);
       }
