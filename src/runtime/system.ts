@@ -51,7 +51,7 @@ import { RemoteCell } from './threads/remote-cell.js';
 import { RemoteRouter } from './threads/remote-router.js';
 import type { CrossingMode } from './threads/remote-router.js';
 import { ThreadPool } from './threads/thread-pool.js';
-import type { BatchReader, LinkItem } from './threads/link.js';
+import type { BatchReader } from './threads/link.js';
 import type { WorkerNotice } from './threads/thread-protocol.js';
 
 export type { SystemFailure } from './supervision/executor.js';
