@@ -13,10 +13,13 @@
 import { setup } from 'xstate';
 import { sendFrom } from '../../../runtime/message.js';
 import type { Envelope } from '../../../runtime/message.js';
+import { placeable } from '../../../runtime/threads/logic-registry.js';
 import { BarrierAligner } from '../graph/barrier.js';
 import type { ChannelMessage, Marker } from '../graph/barrier.js';
-import type { CalcFigures } from './calc-figures.js';
-import type { CalcEpochs } from './epochs.js';
+import { CalcFigures } from './calc-figures.js';
+import { CalcEpochs } from './epochs.js';
+import { CALC_PATHS, stageDefinition } from './stages.js';
+import type { StageName, StageOptions } from './stages.js';
 
 /** What travels on an edge of the graph. */
 export interface DataPayload<T = unknown> { readonly epoch: number; readonly items: readonly T[] }
@@ -73,15 +76,21 @@ export interface StageDefinition {
   create(out: Outbox): Stage;
 }
 
+/** Plain data (the stage by name, shared memory for epochs and figures): it may cross to a worker thread. */
 export interface StageInput {
   readonly path: string;
-  readonly definition: StageDefinition;
-  readonly epochs: CalcEpochs;
-  readonly figures: CalcFigures;
+  readonly stage: StageName;
+  readonly options: StageOptions;
+  readonly epochs: SharedArrayBuffer;
+  readonly figures: SharedArrayBuffer;
 }
 
 interface StageContext {
   readonly input: StageInput;
+  readonly definition: StageDefinition;
+  readonly figures: CalcFigures;
+  /** This start is a restart: the graph has moved to a new epoch, and the source must replay into it. */
+  readonly restarted: boolean;
   epoch: number;
   out: Outbox;
   stage: Stage;
@@ -91,8 +100,8 @@ interface StageContext {
   resets: number;
 }
 
-function fresh(context: Pick<StageContext, 'input'>, epoch: number, self: object): Pick<StageContext, 'out' | 'stage' | 'aligner' | 'epoch'> {
-  const { definition } = context.input;
+function fresh(context: Pick<StageContext, 'definition'>, epoch: number, self: object): Pick<StageContext, 'out' | 'stage' | 'aligner' | 'epoch'> {
+  const { definition } = context;
   const out = new Outbox(definition.outputs);
   out.epoch = epoch;
   out.bind((to, type, payload) => sendFrom(self, to, type, payload));
@@ -119,17 +128,21 @@ function handle(context: StageContext, event: Envelope, self: object): void {
     },
   });
   out.flush();
-  stage.report?.(context.input.figures);
+  stage.report?.(context.figures);
 }
 
-export const stageLogic = setup({
+export const stageLogic = placeable(import.meta.url, 'stageLogic', setup({
   types: { context: {} as StageContext, input: {} as StageInput, events: {} as Envelope },
   guards: { aligning: ({ context }) => context.aligner.aligning },
 }).createMachine({
   id: 'calc-stage',
   context: ({ input, self }) => {
-    const { epoch } = input.epochs.started(input.path);
-    return { input, stale: 0, resets: 0, ...fresh({ input }, epoch, self) };
+    const { epoch, restarted } = new CalcEpochs(undefined, input.epochs).started(input.path);
+    const definition = stageDefinition(input.stage, input.options);
+    return { input, definition, figures: new CalcFigures(input.figures), restarted, stale: 0, resets: 0, ...fresh({ definition }, epoch, self) };
+  },
+  entry: ({ context, self }) => {
+    if (context.restarted) sendFrom(self, CALC_PATHS.epochs, 'restarted', { path: context.input.path, epoch: context.epoch });
   },
   initial: 'flowing',
   on: {
@@ -140,4 +153,4 @@ export const stageLogic = setup({
     flowing: { always: { guard: 'aligning', target: 'aligning' } },
     aligning: { always: { guard: ({ context }) => !context.aligner.aligning, target: 'flowing' } },
   },
-});
+}));

@@ -18,6 +18,7 @@ import type { Outbox, Stage, StageDefinition } from './stage-actor.js';
 export const CALC_PATHS = {
   supervisor: '/calc',
   source: '/calc/source',
+  epochs: '/calc/epochs',
   arc: '/calc/active-rules',
   scanner: '/calc/rule-scanner',
   members: '/calc/member-calc',
@@ -40,7 +41,7 @@ export const arcStage: StageDefinition = {
       onMarker: () => undefined,
       report: (figures) => {
         figures.activePolicies = arc.activePolicyCount;
-        figures.selectorEvaluations.set('policies', arc.selectorEvaluations);
+        figures.setSelectorEvaluations('policies', arc.selectorEvaluations);
       },
     };
   },
@@ -71,7 +72,7 @@ export function membersStage(options: { suppressOverlaps: boolean }): StageDefin
           else for (const event of items as readonly IpSetLifecycle[]) index.onIpSetEvent(event);
         },
         onMarker: () => undefined,
-        report: (figures) => { figures.selectorEvaluations.set('ip-sets', index.calculator.selectorEvaluations); },
+        report: (figures) => { figures.setSelectorEvaluations('ip-sets', index.calculator.selectorEvaluations); },
       };
     },
   };
@@ -129,3 +130,22 @@ export const sequencerStage: StageDefinition = {
     };
   },
 };
+
+export type StageName = 'arc' | 'scanner' | 'members' | 'resolver' | 'config' | 'sequencer';
+
+/** What a stage's definition depends on: plain data, so a calculator can be created on any thread. */
+export interface StageOptions {
+  readonly hostname: string;
+  readonly suppressOverlaps: boolean;
+}
+
+export function stageDefinition(name: StageName, options: StageOptions): StageDefinition {
+  switch (name) {
+    case 'arc': return arcStage;
+    case 'scanner': return scannerStage;
+    case 'members': return membersStage({ suppressOverlaps: options.suppressOverlaps });
+    case 'resolver': return resolverStage;
+    case 'config': return configStage(options.hostname);
+    case 'sequencer': return sequencerStage;
+  }
+}

@@ -32,11 +32,12 @@ import type { DataplaneView } from '../output/dataplane-state.js';
 import { dataplaneDurability, dataplaneLogic } from './dataplane-actor.js';
 import type { StateStore } from '../../../runtime/persistence/state-store.js';
 import { CalcFigures } from './calc-figures.js';
-import { CalcEpochs } from './epochs.js';
+import { CalcEpochs, epochCoordinatorLogic } from './epochs.js';
 import { sourceDurability, sourceLogic } from './source-actor.js';
 import { stageLogic } from './stage-actor.js';
-import type { StageDefinition } from './stage-actor.js';
-import { CALC_PATHS, arcStage, configStage, membersStage, resolverStage, scannerStage, sequencerStage } from './stages.js';
+import type { StageInput } from './stage-actor.js';
+import { CALC_PATHS } from './stages.js';
+import type { StageName } from './stages.js';
 
 /** The fused graph's options (hostname, sink, invalid records, overlap suppression, startup config), plus: */
 export interface ActorCalcOptions extends CalcGraphOptions {
@@ -94,16 +95,21 @@ export class ActorCalcGraph {
       input: { sink: options.sink, startupConfig: options.startupConfig ?? {}, epochs },
       ...(store === undefined ? {} : { durable: dataplaneDurability(store) }),
     });
-    const stages: [string, StageDefinition][] = [
-      [CALC_PATHS.sequencer, sequencerStage],
-      [CALC_PATHS.config, configStage(options.hostname)],
-      [CALC_PATHS.resolver, resolverStage],
-      [CALC_PATHS.members, membersStage({ suppressOverlaps: options.suppressOverlaps ?? true })],
-      [CALC_PATHS.scanner, scannerStage],
-      [CALC_PATHS.arc, arcStage],
+    const stages: [string, StageName][] = [
+      [CALC_PATHS.sequencer, 'sequencer'],
+      [CALC_PATHS.config, 'config'],
+      [CALC_PATHS.resolver, 'resolver'],
+      [CALC_PATHS.members, 'members'],
+      [CALC_PATHS.scanner, 'scanner'],
+      [CALC_PATHS.arc, 'arc'],
     ];
+    const stageOptions = { hostname: options.hostname, suppressOverlaps: options.suppressOverlaps ?? true };
     // A message that crashed a calculator is dropped by its new epoch anyway; retrying it is pointless.
-    for (const [path, definition] of stages) system.spawn(path, stageLogic, { mailbox, maxMessageCrashes: 1, input: { path, definition, epochs, figures } });
+    for (const [path, stage] of stages) {
+      const input: StageInput = { path, stage, options: stageOptions, epochs: epochs.buffer, figures: figures.shared };
+      system.spawn(path, stageLogic, { mailbox, maxMessageCrashes: 1, input });
+    }
+    system.spawn(CALC_PATHS.epochs, epochCoordinatorLogic, { mailbox });
     system.spawn(CALC_PATHS.source, sourceLogic, {
       mailbox,
       input: { figures, hostname: options.hostname, epochs, onInvalid: options.onInvalid ?? (() => undefined), autoFlush: options.autoFlush ?? false },

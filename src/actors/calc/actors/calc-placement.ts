@@ -1,0 +1,25 @@
+/**
+ * Where the calc actors run when threads are used. The source and the dataplane actor stay on main
+ * (they hold the durable state and talk to the datastore and the output); the calculators go to two
+ * workers, split so that each worker's share of the snapshot's work is about even and the busiest
+ * edges stay inside a thread (measured by `npm run bench -- workers`): the policy side (active rules,
+ * rule scanner, config) on worker 1, the endpoint side (IP set members, policy resolver, sequencer)
+ * on worker 2.
+ */
+import type { PlacementConfig } from '../../../runtime/threads/placement.js';
+import { CALC_PATHS } from './stages.js';
+
+export const CALC_SPREAD_PLACEMENT: PlacementConfig = {
+  workers: 2,
+  actors: {
+    [CALC_PATHS.arc]: 'worker:1',
+    [CALC_PATHS.scanner]: 'worker:1',
+    [CALC_PATHS.config]: 'worker:1',
+    [CALC_PATHS.members]: 'worker:2',
+    [CALC_PATHS.resolver]: 'worker:2',
+    [CALC_PATHS.sequencer]: 'worker:2',
+  },
+};
+
+/** Everything on main: one thread (what `--placement main` asks for, and what simulation always does). */
+export const MAIN_PLACEMENT: PlacementConfig = {};

@@ -1,0 +1,33 @@
+/**
+ * The actor wiring with its calculators spread over two worker threads (calc-placement.ts), behind
+ * the state driver's surface. Real threads, so real time: every call is awaited as it is.
+ */
+import { CALC_SPREAD_PLACEMENT } from '../../../../src/actors/calc/actors/calc-placement.js';
+import { ActorCalcGraph } from '../../../../src/actors/calc/actors/wiring.js';
+import { StateSink } from '../../../../src/actors/calc/output/dataplane-connection.js';
+import { ActorSystem } from '../../../../src/runtime/system.js';
+import type { GraphUnderTest } from '../states/driver.js';
+import { LOCAL_HOST } from '../states/resources.js';
+
+export interface ThreadedGraphUnderTest extends GraphUnderTest {
+  readonly system: ActorSystem;
+  readonly graph: ActorCalcGraph;
+  readonly sink: StateSink;
+  close(): Promise<void>;
+}
+
+export function threadedGraph(options: { batchSize?: number } = {}): ThreadedGraphUnderTest {
+  const system = new ActorSystem({ seed: 1, placement: CALC_SPREAD_PLACEMENT });
+  const sink = new StateSink();
+  const graph = ActorCalcGraph.spawn(system, { hostname: LOCAL_HOST, sink, timeoutMs: 30_000, ...options });
+  return {
+    system,
+    graph,
+    sink,
+    onRecords: (records) => graph.onRecords(records),
+    onStatus: (status) => graph.onStatus(status),
+    flush: () => graph.flush().then(() => undefined),
+    view: () => graph.view(),
+    close: () => system.shutdown(),
+  };
+}
