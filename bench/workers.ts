@@ -5,15 +5,40 @@
  *                 messages one by one to a worker that counts them. Both end when the receiver has
  *                 counted all N (troupe: an `ask` behind them; raw: the worker posts back).
  *                 crossThreadVsMessagePort = troupe msgs/s / raw msgs/s (goal ≥ 1.0).
+ *   calc:         the calc snapshot (100,000 endpoints, 200 local, 10,000 policies: the calc bench's
+ *                 cluster) through the actor wiring, first record to InSync flushed, with every actor
+ *                 on main against the calculators spread over two workers (calc-placement.ts).
+ *                 spreadVsMain = main seconds / spread seconds (goal ≥ 1.3 on two cores).
  * Each variant runs in a fresh process; rounds are interleaved and the median reported.
  */
 import { Worker } from 'node:worker_threads';
+import { CALC_SPREAD_PLACEMENT } from '../src/actors/calc/actors/calc-placement.js';
+import { ActorCalcGraph } from '../src/actors/calc/actors/wiring.js';
 import { ActorSystem } from '../src/runtime/system.js';
+import type { PlacementConfig } from '../src/runtime/threads/placement.js';
+import { LOCAL_NODE, syntheticCluster } from './synthetic-cluster.js';
 import { benchArgs, inFreshProcess, median } from './fresh-process.js';
 import { countingSink } from './workers-logic.js';
 
-type Variant = 'troupe' | 'raw-postmessage';
-interface Result { readonly variant: Variant; readonly messages: number; readonly seconds: number; readonly msgsPerSecond: number; readonly batches?: number }
+type Variant = 'troupe' | 'raw-postmessage' | 'calc-main' | 'calc-spread';
+interface Result { readonly variant: Variant; readonly messages: number; readonly seconds: number; readonly msgsPerSecond: number; readonly endpoints?: number }
+
+/** The calc snapshot through the actor wiring under `placement`; `messages`: dataplane messages out. */
+async function calcSnapshot(variant: Variant, endpoints: number, policies: number): Promise<Result> {
+  const records = syntheticCluster({ namespaces: 500, endpoints, localEndpoints: 200, nodes: 500, policies, apps: 2_000, networkSets: 100, seed: 1 });
+  const placement: PlacementConfig = variant === 'calc-spread' ? CALC_SPREAD_PLACEMENT : {};
+  const system = new ActorSystem({ seed: 1, placement });
+  let messages = 0;
+  const graph = ActorCalcGraph.spawn(system, { hostname: LOCAL_NODE, sink: { write: () => { messages += 1; } } });
+  await graph.flush(); // every actor up (workers booted), nothing computed yet
+  const started = performance.now();
+  await graph.onRecords(records);
+  await graph.onStatus('InSync');
+  await graph.flush();
+  const seconds = (performance.now() - started) / 1000;
+  await system.shutdown();
+  return { variant, messages, seconds, msgsPerSecond: records.length / seconds, endpoints };
+}
 
 const RAW_RECEIVER = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -56,33 +81,48 @@ export async function benchWorkers(args: string[]): Promise<void> {
   const { json, flag, log } = benchArgs(args);
   const messages = flag('--messages', 1_000_000);
   const repeat = flag('--repeat', 3);
-  const variants: Variant[] = ['troupe', 'raw-postmessage'];
+  const endpoints = flag('--endpoints', 100_000);
+  const policies = flag('--policies', 10_000);
+  const variants: Variant[] = ['troupe', 'raw-postmessage', 'calc-main', 'calc-spread'];
   const runs = new Map<Variant, Result[]>(variants.map((variant) => [variant, []]));
   for (let round = 0; round < repeat; round += 1) {
     for (const variant of variants) {
-      const result = inFreshProcess<Result>(import.meta.url, [variant, String(messages)]);
+      const result = inFreshProcess<Result>(import.meta.url, [variant, String(messages), String(endpoints), String(policies)]);
       runs.get(variant)!.push(result);
-      log(`round ${round + 1}/${repeat} ${variant.padEnd(16)} ${Math.round(result.msgsPerSecond).toLocaleString('en-US').padStart(12)} msgs/s  ${result.seconds.toFixed(2)} s`);
+      log(`round ${round + 1}/${repeat} ${variant.padEnd(16)} ${Math.round(result.msgsPerSecond).toLocaleString('en-US').padStart(12)} ${variant.startsWith('calc') ? 'records' : 'msgs'}/s  ${result.seconds.toFixed(2)} s`);
     }
   }
   const rate = (variant: Variant) => median(runs.get(variant)!.map((run) => run.msgsPerSecond));
+  const seconds = (variant: Variant) => median(runs.get(variant)!.map((run) => run.seconds));
   const figures = {
     messages, repeat, statistic: 'median of interleaved runs, each in a fresh process',
     crossThread: {
       troupeMsgsPerSec: Math.round(rate('troupe')),
       rawPostMessageMsgsPerSec: Math.round(rate('raw-postmessage')),
-      runsMsgsPerSec: Object.fromEntries(variants.map((variant) => [variant, runs.get(variant)!.map((run) => Math.round(run.msgsPerSecond))])),
+      runsMsgsPerSec: Object.fromEntries((['troupe', 'raw-postmessage'] as const).map((variant) => [variant, runs.get(variant)!.map((run) => Math.round(run.msgsPerSecond))])),
+    },
+    calc: {
+      endpoints, localEndpoints: 200, policies, placement: CALC_SPREAD_PLACEMENT,
+      mainSeconds: Number(seconds('calc-main').toFixed(3)),
+      spreadSeconds: Number(seconds('calc-spread').toFixed(3)),
+      dataplaneMessages: runs.get('calc-main')![0]!.messages,
+      runsSeconds: { main: runs.get('calc-main')!.map((run) => Number(run.seconds.toFixed(3))), spread: runs.get('calc-spread')!.map((run) => Number(run.seconds.toFixed(3))) },
     },
   };
-  const ratios = { crossThreadVsMessagePort: Number((rate('troupe') / rate('raw-postmessage')).toFixed(3)) };
-  const goals = { crossThreadVsMessagePort: 1.0 };
+  const ratios = {
+    crossThreadVsMessagePort: Number((rate('troupe') / rate('raw-postmessage')).toFixed(3)),
+    spreadVsMain: Number((seconds('calc-main') / seconds('calc-spread')).toFixed(3)),
+  };
+  const goals = { crossThreadVsMessagePort: 1.0, spreadVsMain: 1.3 };
   if (json) console.log(JSON.stringify({ bench: 'workers', figures, ratios, goals }));
   else console.log(JSON.stringify({ figures, ratios, goals }, null, 2));
 }
 
 if (process.argv[2] === '--case') {
-  const [variant, messages] = process.argv.slice(3) as [Variant, string];
-  const result = variant === 'troupe' ? await troupe(Number(messages)) : await rawPostMessage(Number(messages));
+  const [variant, messages, endpoints, policies] = process.argv.slice(3) as [Variant, string, string, string];
+  const result = variant === 'troupe' ? await troupe(Number(messages))
+    : variant === 'raw-postmessage' ? await rawPostMessage(Number(messages))
+    : await calcSnapshot(variant, Number(endpoints), Number(policies));
   console.log(JSON.stringify(result));
   process.exit(0);
 }

@@ -36,6 +36,8 @@ import { registerStateMetrics } from '../runtime/persistence/state-metrics.js';
 import { PersistenceError, StateStore } from '../runtime/persistence/state-store.js';
 import type { Durability } from '../runtime/persistence/state-store.js';
 import type { SystemFailure } from '../runtime/system.js';
+import type { Placement } from '../runtime/threads/placement.js';
+import { PlacementFileError, describePlacement, resolvePlacement } from './placement-option.js';
 
 export const EMBEDDED_CLUSTER = fileURLToPath(new URL('../../examples/cluster', import.meta.url));
 export const EMBEDDED_HOSTNAME = 'node-1';
@@ -58,6 +60,8 @@ export interface RunOptions {
   readonly stateDir?: string;
   /** With `stateDir`: batch (default) or sync; off keeps nothing. */
   readonly durability?: Durability;
+  /** auto (default) | main | spread | a placement file (cli/placement-option.ts). */
+  readonly placement?: string;
 }
 
 const EXIT_FAILED = 1;
@@ -131,8 +135,17 @@ export async function runCommand(options: RunOptions): Promise<number> {
     await output.close();
     return error.code === 'INSPECT_ERR_TOKEN_FILE' ? EXIT_UNREADABLE : EXIT_USAGE;
   }
+  let placement: Placement;
+  try {
+    placement = await resolvePlacement(options.placement);
+  } catch (error) {
+    if (!(error instanceof TroupeError)) throw error;
+    options.err.write(`troupe run: ${error.message}\n`);
+    await output.close();
+    return error instanceof PlacementFileError ? EXIT_UNREADABLE : EXIT_USAGE;
+  }
   let fatal: SystemFailure | undefined;
-  const system = new ActorSystem({ root: AGENT_ROOT, onFatal: (failure) => { fatal = failure; } });
+  const system = new ActorSystem({ root: AGENT_ROOT, placement, onFatal: (failure) => { fatal = failure; } });
   const startedAt = system.clock.now();
   const line = (text: string) => options.out.write(`troupe: ${text}\n`);
   const logger = createLogger(system.clock, options.err);
@@ -240,6 +253,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
     line(`dataplane: ${flushed.sent} messages, ${output.description}`);
     const resumed = current ? ', resumed: nothing changed while down' : (point?.positions.size ?? 0) > 0 ? ', resumed from stored state' : ', nothing stored yet';
     line(store.enabled ? `durable state: ${options.stateDir} (${store.durability}${resumed})` : 'durable state: off (no --state-dir)');
+    line(`threads: ${describePlacement(placement)}`);
     line(inspection === undefined ? 'inspection: off (--inspect none)' : `inspection: ${inspection.url}/ (actors, events, metrics, healthz, readyz)`);
     line(`${following}; SIGTERM or Ctrl-C stops`);
     const stopped = await Promise.race([

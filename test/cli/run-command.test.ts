@@ -171,6 +171,33 @@ describe('troupe run', () => {
     expect(err.text()).toContain('refusing to serve the inspection endpoint on 0.0.0.0:0 without a token');
   });
 
+  it('runs the calculators where --placement says, and says where in its summary', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'troupe-placement-'));
+    const rules = join(dir, 'placement.yaml');
+    writeFileSync(rules, 'workers: 2\nactors:\n  /calc/member-calc: worker:1\n  /calc/policy-resolver: worker:2\n');
+    for (const [placement, summary] of [['main', 'threads: main only'], [rules, 'threads: main + 2 workers (/calc/member-calc on worker:1, /calc/policy-resolver on worker:2)']] as const) {
+      const out = watchedStream();
+      let stop!: () => void;
+      const running = runCommand({ datastore: 'file:/cluster', hostname: 'node-1', dataplane: 'none', inspect: 'none', placement, out: out.stream, err: new PassThrough(), fs: exampleOnMemoryFs(), stop: new Promise((resolve) => { stop = resolve; }) });
+      await out.waitFor(/watching \/cluster for changes/);
+      expect(out.text()).toContain(summary);
+      expect(out.text()).toMatch(/in sync after \d+ ms on node-1: 10 local endpoints, 8 active policies, 7 profiles, 9 IP sets \(26 members\)/);
+      stop();
+      expect(await running).toBe(0);
+    }
+  });
+
+  it('refuses a placement it cannot read (exit 3) or follow (exit 2), naming the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'troupe-placement-'));
+    const wrong = join(dir, 'wrong.yaml');
+    writeFileSync(wrong, 'actors:\n  /calc: worker:1\n');
+    const err = watchedStream();
+    expect(await runCommand({ dataplane: 'none', inspect: 'none', placement: join(dir, 'missing.yaml'), out: new PassThrough(), err: err.stream, fs: exampleOnMemoryFs(), datastore: 'file:/cluster' })).toBe(3);
+    expect(err.text()).toMatch(/--placement .*missing\.yaml: cannot read/);
+    expect(await runCommand({ dataplane: 'none', inspect: 'none', placement: wrong, out: new PassThrough(), err: err.stream, fs: exampleOnMemoryFs(), datastore: 'file:/cluster' })).toBe(2);
+    expect(err.text()).toContain('placement puts supervisor /calc on worker:1: supervisors run on main');
+  });
+
   it('refuses an unknown --dataplane and an unreadable datastore with their exit codes', async () => {
     const err = watchedStream();
     expect(await runCommand({ dataplane: 'carrier-pigeon', inspect: 'none', out: new PassThrough(), err: err.stream })).toBe(2);

@@ -85,7 +85,9 @@ export class ThreadPool {
     const { url, entry } = workerEntry();
     const toMain = new MessageChannel();
     const init: WorkerInit = { thread, placement: this.#placement, occupancy: this.#router.occupancy.buffer, port: toMain.port2 as unknown as WorkerInit['port'], ...(entry === undefined ? {} : { entry }) };
-    const worker = new Worker(url, { workerData: init, transferList: [toMain.port2] });
+    // A worker's young generation is sized like main's under `--max-semi-space-size=32` (troupe's own
+    // flag): the calculators allocate at a high rate, and V8's default for workers is a fraction of it.
+    const worker = new Worker(url, { workerData: init, transferList: [toMain.port2], resourceLimits: { maxYoungGenerationSizeMb: 96 } });
     this.#incarnations += 1;
     const incarnation: Incarnation = { number: this.#incarnations, worker, api: wrap<WorkerApi>(nodeEndpoint(worker)), threadId: worker.threadId, alive: true };
     this.#workers.set(thread, incarnation);
