@@ -83,7 +83,7 @@ export function actorNode(stats: ActorStats, rate: number): ActorNode {
     supervisor: stats.supervisor,
     status: stats.status,
     state: stats.state,
-    thread: 'main',
+    thread: stats.thread ?? 'main',
     mailbox: { depth: mailbox.depth, highWater: mailbox.highWater, capacity: mailbox.capacity, policy: mailbox.policy },
     processed: mailbox.processed,
     dropped: mailbox.dropped,

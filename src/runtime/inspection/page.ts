@@ -50,7 +50,7 @@ function draw(data) {
     g.setAttribute('transform', 'translate(' + p.x + ',' + p.y + ')');
     g.innerHTML = '<rect width="' + W + '" height="' + H + '"></rect>' +
       '<text x="8" y="16">' + a.path + '</text>' +
-      '<text x="8" y="32">' + a.status + ' · ' + JSON.stringify(a.state) + '</text>' +
+      '<text x="8" y="32">' + a.status + ' · ' + a.thread + ' · ' + JSON.stringify(a.state) + '</text>' +
       '<text x="8" y="47">mailbox ' + a.mailbox.depth + '/' + a.mailbox.capacity + ' · ' + a.messagesPerSecond + '/s · restarts ' + a.restarts + '</text>';
     g.addEventListener('click', () => { selected = a.path; show(a.path); });
     nodes.appendChild(g);
@@ -72,7 +72,7 @@ async function show(path) {
   const details = document.getElementById('details');
   details.innerHTML = '<h2 id="detail-path"></h2><p id="detail-state"></p><h3>Snapshot</h3><pre id="detail-snapshot"></pre><h3>Recent events</h3><pre id="detail-events"></pre>';
   document.getElementById('detail-path').textContent = path;
-  document.getElementById('detail-state').textContent = 'state: ' + JSON.stringify(body.actor.state) + ' · status: ' + body.actor.status + ' · processed ' + body.actor.processed;
+  document.getElementById('detail-state').textContent = 'state: ' + JSON.stringify(body.actor.state) + ' · status: ' + body.actor.status + ' · thread: ' + body.actor.thread + ' · processed ' + body.actor.processed;
   document.getElementById('detail-snapshot').textContent = JSON.stringify(body.snapshot, null, 2);
   document.getElementById('detail-events').textContent = body.events.map(e => e.at + ' ' + e.type).join('\\n');
 }

@@ -9,6 +9,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { threadId } from 'node:worker_threads';
 import { isIP } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
@@ -114,10 +115,13 @@ export class InspectionServer {
     try {
       if (path === '/') return sendText(response, 200, 'text/html; charset=utf-8', INSPECTION_PAGE);
       if (path === '/actors') return this.#treeAfter(response, url);
-      if (path.startsWith('/actors/')) return this.#actor(response, decodeURIComponent(path.slice('/actors'.length)));
+      if (path.startsWith('/actors/')) return await this.#actor(response, decodeURIComponent(path.slice('/actors'.length)));
       if (path === '/events') return this.#follow(response, url);
       if (path === '/dead-letters') return send(response, 200, { total: this.#options.system.deadLetters.total, deadLetters: this.#options.system.deadLetters.list().map((letter) => summarize(letter)) });
-      if (path === '/metrics') return sendText(response, 200, this.#registry.contentType, await this.#registry.metrics());
+      if (path === '/metrics') {
+        await this.#options.system.actorsEverywhere(); // the figures of actors on worker threads, fresh
+        return sendText(response, 200, this.#registry.contentType, await this.#registry.metrics());
+      }
       if (path === '/healthz') return this.#health(response);
       if (path === '/readyz') return (this.#options.ready?.() ?? false) ? send(response, 200, { ready: true }) : send(response, 503, { ready: false });
       return send(response, 404, { error: `no route ${path}` });
@@ -126,30 +130,34 @@ export class InspectionServer {
     }
   }
 
-  #tree(): unknown {
+  /** Every actor on every thread (a worker's are fetched from it), with each worker's thread id. */
+  async #tree(): Promise<unknown> {
     const { system } = this.#options;
-    const actors = system.actors();
+    const actors = await system.actorsEverywhere();
     if (system.clock.now() - this.#lastSampleAt >= SAMPLE_EVERY_MS) {
       this.#rates.sample(actors);
       this.#lastSampleAt = system.clock.now();
     }
-    return { actors: actors.map((actor) => actorNode(actor, this.#rates.rate(actor.path))), edges: this.#options.edges?.() ?? [] };
+    const threads = Object.fromEntries([['main', threadId], ...system.workerThreads()]);
+    return { actors: actors.map((actor) => actorNode(actor, this.#rates.rate(actor.path))), edges: this.#options.edges?.() ?? [], threads };
   }
 
   /** `?waitMs=N` answers after N ms on the system's clock (at most 10 s): the page long-polls with it. */
   #treeAfter(response: ServerResponse, url: URL): void {
     const wait = Math.min(10_000, Math.max(0, Number(url.searchParams.get('waitMs') ?? '0') || 0));
-    if (wait === 0) return send(response, 200, this.#tree());
-    const timer = this.#options.system.clock.setTimeout(() => { if (!response.writableEnded) send(response, 200, this.#tree()); }, wait);
+    const answer = () => { void this.#tree().then((tree) => { if (!response.writableEnded) send(response, 200, tree); }, (error: Error) => send(response, 500, { error: error.message })); };
+    if (wait === 0) return answer();
+    const timer = this.#options.system.clock.setTimeout(answer, wait);
     response.once('close', () => this.#options.system.clock.clearTimeout(timer));
   }
 
-  #actor(response: ServerResponse, path: string): void {
+  async #actor(response: ServerResponse, path: string): Promise<void> {
     const { system } = this.#options;
     if (!system.has(path)) return send(response, 404, { error: `no actor at ${path}` });
+    await system.actorsEverywhere();
     send(response, 200, {
       actor: actorNode(system.stats(path), this.#rates.rate(path)),
-      snapshot: summarize(system.snapshot(path)),
+      snapshot: summarize(await system.snapshotEverywhere(path)),
       events: this.#events.recent(path),
     });
   }

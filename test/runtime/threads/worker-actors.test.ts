@@ -4,6 +4,7 @@ import { MailboxFullError } from '../../../src/runtime/errors.js';
 import type { RuntimeEvent } from '../../../src/runtime/events.js';
 import { sendTo } from '../../../src/runtime/message.js';
 import type { Envelope, SendCommand } from '../../../src/runtime/message.js';
+import { InspectionServer } from '../../../src/runtime/inspection/server.js';
 import { SimulatedScheduler } from '../../../src/runtime/scheduler.js';
 import { ActorSystem } from '../../../src/runtime/system.js';
 import { createRandom } from '../../../src/runtime/random.js';
@@ -174,5 +175,26 @@ describe('actors on worker threads', () => {
     expect(system.threadOf('/w/counter')).toBe('main');
     expect(system.threadsNote).toMatch(/simulation keeps every actor on main/);
     system = undefined; // nothing runs on its own under simulation: there is nothing to shut down
+  });
+});
+
+describe('the inspection endpoint of a multi-threaded system', () => {
+  it('shows every thread\'s actors with their figures, which thread each is on, and the threads\' ids', async () => {
+    const system = threaded({ '/w/counter': 'worker:1' });
+    system.spawn('/w/counter', counter);
+    for (let n = 1; n <= 10; n += 1) await system.send('/w/counter', add(n));
+    expect(await sumOf(system, '/w/counter')).toBe(55);
+    const server = await InspectionServer.start({ system, address: '127.0.0.1:0' });
+    try {
+      const tree = await (await fetch(`${server.url}/actors`)).json() as { actors: { path: string; thread: string; processed: number }[]; threads: Record<string, number> };
+      expect(tree.actors.find((actor) => actor.path === '/w/counter')).toMatchObject({ thread: 'worker:1', processed: 11 });
+      expect(tree.actors.find((actor) => actor.path === '/w')).toMatchObject({ thread: 'main' });
+      expect(tree.threads['worker:1']).toBe(system.workerThreads().get('worker:1'));
+      const detail = await (await fetch(`${server.url}/actors/w/counter`)).json() as { actor: { thread: string }; snapshot: { context: { sum: number } } };
+      expect(detail.actor.thread).toBe('worker:1');
+      expect(detail.snapshot.context.sum).toBe(55);
+    } finally {
+      await server.close();
+    }
   });
 });
