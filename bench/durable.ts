@@ -19,7 +19,8 @@
  * Each case runs in a fresh process (its own heap); rounds are interleaved and the median reported.
  */
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
+import { PooledParser } from '../src/adapters/datastore/file-parser.js';
 import { join } from 'node:path';
 import { ActorCalcGraph } from '../src/actors/calc/actors/wiring.js';
 import { FileFrameSink } from '../src/adapters/dataplane/file-frame-sink.js';
@@ -35,6 +36,8 @@ import { toYaml, yamlClusterObjects } from './synthetic-yaml.js';
 
 /** yamlClusterObjects spreads pods over `node-<n>`; node-0 gets every 500th. */
 const YAML_LOCAL_NODE = 'node-0';
+/** As `troupe run` parses files: on a piscina pool, one thread per CPU up to 4, given two or more (TROUPE_BENCH_PARSE_THREADS=0: in place). */
+const PARSE_THREADS = Number(process.env['TROUPE_BENCH_PARSE_THREADS'] ?? (availableParallelism() >= 2 ? Math.min(4, availableParallelism()) : 0));
 const LATE_POD = 'apiVersion: v1\nkind: Pod\nmetadata: {name: late-0, namespace: ns-0, labels: {app: web}}\nspec: {nodeName: node-0, containers: [{name: main}]}\nstatus: {podIP: 10.255.255.1}\n';
 import { benchArgs, inFreshProcess, median } from './fresh-process.js';
 import { kubernetesRestart } from './durable-k8s.js';
@@ -116,7 +119,7 @@ async function fileLife(dir: string, cluster: string, durability: Durability): P
   const bytesBefore = sink.position().bytes;
   const graph = ActorCalcGraph.spawn(system, { hostname: YAML_LOCAL_NODE, sink, store, autoFlush: true });
   const point = store.enabled ? await graph.resumePoint() : undefined;
-  const datastore = new FileDatastore(cluster, { fs: new NodeFileSystem(), clock: system.clock });
+  const datastore = new FileDatastore(cluster, { fs: new NodeFileSystem(), clock: system.clock, ...(PARSE_THREADS > 0 ? { parser: () => new PooledParser(PARSE_THREADS) } : {}) });
   let feeding: Promise<void> = Promise.resolve();
   let records = 0;
   const feed = (step: () => Promise<void>) => { feeding = feeding.then(step); };

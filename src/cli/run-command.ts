@@ -8,7 +8,8 @@
  * restart, even after `kill -9`, resumes from them — the datastore sends only what changed, and the
  * dataplane gets only the messages that make it right.
  */
-import { hostname as systemHostname } from 'node:os';
+import { availableParallelism, hostname as systemHostname } from 'node:os';
+import { PooledParser } from '../adapters/datastore/file-parser.js';
 import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { ActorCalcGraph } from '../actors/calc/actors/wiring.js';
@@ -211,7 +212,10 @@ export async function runCommand(options: RunOptions): Promise<number> {
     datastore = new KubernetesDatastore(client, { clock: system.clock, random: () => system.random.int(0, 999_999) / 1_000_000 });
     following = `following the cluster at ${client.server}`;
   } else {
-    datastore = new FileDatastore(root, { fs: options.fs ?? new NodeFileSystem(), clock: system.clock });
+    // Reading every file (the start, a resume's background re-read) is parsed on a piscina pool, one
+    // thread per CPU (up to 4), when there are two or more: main only reads files and takes results in.
+    const cpus = availableParallelism();
+    datastore = new FileDatastore(root, { fs: options.fs ?? new NodeFileSystem(), clock: system.clock, ...(cpus >= 2 ? { parser: () => new PooledParser(Math.min(4, cpus)) } : {}) });
     following = `watching ${root} for changes`;
   }
   let feeding: Promise<void> = Promise.resolve();

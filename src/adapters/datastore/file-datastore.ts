@@ -10,6 +10,8 @@ import type { SyncStatus } from '../../actors/calc/graph/events.js';
 import type { Clock, TimerId } from '../../runtime/clock.js';
 import type { ModelRecord } from './convert/resource.js';
 import { describeProblem, readFileContents } from './file-documents.js';
+import type { FileContents } from './file-documents.js';
+import type { FileParser } from './file-parser.js';
 import type { FileSystemPort } from './file-system.js';
 import { DatastoreError } from './model-file.js';
 import { RecordSnapshot } from './record-snapshot.js';
@@ -63,13 +65,25 @@ export interface FileDatastoreOptions {
   readonly clock: Clock;
   /** Changes closer together than this are read as one. Default 100 ms. */
   readonly debounceMs?: number;
+  /**
+   * For reading every file (start, and the background re-read of a resume): a parser to hand the files
+   * to (file-parser.ts: a piscina pool), closed once they are read. Default: parse in place.
+   */
+  readonly parser?: () => FileParser;
 }
+
+/** Fewer files than this are parsed in place even when a parser is given: a pool's start costs more. */
+const POOL_MIN_FILES = 4;
+
+/** A file as read: its stamp and contents, or why it could not be read. */
+type LoadedFile = { readonly stamp: string; readonly contents: FileContents } | { readonly error: Error };
 
 export class FileDatastore {
   readonly root: string;
   readonly #fs: FileSystemPort;
   readonly #clock: Clock;
   readonly #debounceMs: number;
+  readonly #parser: (() => FileParser) | undefined;
   readonly #snapshot = new RecordSnapshot();
   readonly #files = new Set<string>();
   #revision = 0;
@@ -90,6 +104,7 @@ export class FileDatastore {
     this.#fs = options.fs;
     this.#clock = options.clock;
     this.#debounceMs = options.debounceMs ?? 100;
+    this.#parser = options.parser;
   }
 
   get revision(): number {
@@ -120,7 +135,7 @@ export class FileDatastore {
       return;
     }
     if (resume !== undefined) this.#snapshot.seedPublished(await resume.records());
-    for (const file of files) await this.#readFile(file);
+    await this.#readAll(files);
     this.#publish();
     sink.onStatus('InSync');
   }
@@ -139,8 +154,28 @@ export class FileDatastore {
   /** After an unchanged resume: reads everything and sends what differs from what the previous run took in (normally nothing). */
   async #reconcile(files: readonly string[], resume: DatastoreResume): Promise<void> {
     this.#snapshot.seedPublished(await resume.records());
-    for (const file of files) await this.#readFile(file);
+    await this.#readAll(files);
     this.#publish();
+  }
+
+  /** Reads every file, parsed on the parser's threads when there are enough of them; taken in in file order. */
+  async #readAll(files: readonly string[]): Promise<void> {
+    if (this.#parser === undefined || files.length < POOL_MIN_FILES) {
+      for (const file of files) this.#take(file, await this.#load(file, undefined));
+      return;
+    }
+    const parser = this.#parser();
+    try {
+      // A few files per thread in flight: the threads stay busy, memory holds a handful of texts.
+      const window = Math.max(1, parser.threads) * 4;
+      const loading: Promise<LoadedFile>[] = [];
+      for (let index = 0; index < files.length; index += 1) {
+        while (loading.length < Math.min(files.length, index + window)) loading.push(this.#load(files[loading.length]!, parser));
+        this.#take(files[index]!, await loading[index]!);
+      }
+    } finally {
+      await parser.close();
+    }
   }
 
   stop(): void {
@@ -189,6 +224,10 @@ export class FileDatastore {
   }
 
   async #readFile(file: string): Promise<void> {
+    this.#take(file, await this.#load(file, undefined));
+  }
+
+  async #load(file: string, parser: FileParser | undefined): Promise<LoadedFile> {
     let text: string;
     let stamp: string;
     try {
@@ -196,13 +235,20 @@ export class FileDatastore {
       stamp = await this.#fs.stamp(file);
       text = await this.#fs.read(file);
     } catch (error) {
+      return { error: error as Error };
+    }
+    return { stamp, contents: parser === undefined ? readFileContents(file, text) : await parser.parse(file, text) };
+  }
+
+  #take(file: string, loaded: LoadedFile): void {
+    if ('error' in loaded) {
       this.#files.delete(file);
       this.#snapshot.delete(file);
       this.#forget(file);
-      this.#sink?.onProblem(`${file}: cannot read: ${(error as Error).message}`);
+      this.#sink?.onProblem(`${file}: cannot read: ${loaded.error.message}`);
       return;
     }
-    const contents = readFileContents(file, text);
+    const { stamp, contents } = loaded;
     for (const problem of contents.problems) this.#sink?.onProblem(describeProblem(problem));
     this.#files.add(file);
     // A key defined in two files takes the record of the file that sorts last.

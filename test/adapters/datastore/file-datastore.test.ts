@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { FileDatastore } from '../../../src/adapters/datastore/file-datastore.js';
 import type { DatastoreSink } from '../../../src/adapters/datastore/file-datastore.js';
 import { MemoryFileSystem } from '../../../src/adapters/datastore/file-system.js';
+import { InlineParser, PooledParser } from '../../../src/adapters/datastore/file-parser.js';
+import type { FileParser } from '../../../src/adapters/datastore/file-parser.js';
 import type { ModelRecord } from '../../../src/adapters/datastore/convert/resource.js';
 import type { SyncStatus } from '../../../src/actors/calc/graph/events.js';
 import { SimulatedClock } from '../../../src/runtime/clock.js';
@@ -101,5 +103,55 @@ describe('the file datastore', () => {
   it('refuses a root that does not exist, naming it', async () => {
     const datastore = new FileDatastore('/nowhere', { fs: new MemoryFileSystem(), clock: new SimulatedClock() });
     await expect(datastore.start(new RecordingSink())).rejects.toThrow('/nowhere: cannot read: no such file or directory');
+  });
+});
+
+describe('the file datastore with a parser pool', () => {
+  const tree = () => {
+    const fs = new MemoryFileSystem();
+    for (let file = 0; file < 12; file += 1) {
+      const docs = [namespace(`ns-${file}`, `{team: t${file % 3}}`), ...Array.from({ length: 20 }, (_, index) => pod(`p-${file}-${index}`, `10.${file}.0.${index + 1}`))];
+      fs.files.set(`/cluster/f-${String(file).padStart(2, '0')}.yaml`, docs.join('---\n'));
+    }
+    fs.files.set('/cluster/broken.yaml', 'kind: Pod\nmetadata: [not, a, mapping\n');
+    return fs;
+  };
+  const load = async (parser?: () => FileParser) => {
+    const sink = new RecordingSink();
+    const datastore = new FileDatastore('/cluster', { fs: tree(), clock: new SimulatedClock(), ...(parser === undefined ? {} : { parser }) });
+    await datastore.start(sink);
+    return sink;
+  };
+
+  it('parses on piscina\'s threads and takes the files in, in file order, exactly as parsed in place', async () => {
+    let pool: PooledParser | undefined;
+    const pooled = await load(() => (pool = new PooledParser(2)));
+    const inline = await load();
+    expect(pool?.threads).toBe(2);
+    expect(pooled.batches.map((batch) => batch.updates)).toEqual(inline.batches.map((batch) => batch.updates));
+    expect(pooled.problems).toEqual(inline.problems);
+    expect(pooled.problems.some((problem) => problem.startsWith('/cluster/broken.yaml'))).toBe(true);
+    expect(pooled.statuses).toEqual(['WaitForDatastore', 'ResyncInProgress', 'InSync']);
+  });
+
+  it('keeps a few files per thread in flight and closes the pool once every file is in', async () => {
+    let inFlight = 0;
+    let most = 0;
+    let closed = false;
+    const counting: FileParser = {
+      threads: 2,
+      parse: async (file, text) => {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        const contents = await new InlineParser().parse(file, text);
+        inFlight -= 1;
+        return contents;
+      },
+      close: async () => { closed = true; },
+    };
+    await load(() => counting);
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(8);
+    expect(closed).toBe(true);
   });
 });
