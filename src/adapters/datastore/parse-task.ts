@@ -6,7 +6,6 @@
  * 21.2 s against 25.7 s).
  */
 import { readFileContents } from './file-documents.js';
-import type { FileContents } from './file-documents.js';
 
 export default function parseFile({ file, text }: { file: string; text: string }): string {
   return JSON.stringify(readFileContents(file, text));
