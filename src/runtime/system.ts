@@ -43,16 +43,10 @@ import { Faults } from './faults.js';
 import { Histogram } from './histogram.js';
 import { describeCell } from './stats.js';
 import type { ActorStats } from './stats.js';
-import { logicReference } from './threads/logic-registry.js';
-import { SharedOccupancy, SlotAllocator } from './threads/occupancy.js';
+import { MainThreads } from './threads/main-threads.js';
 import { Placement, PlacementError } from './threads/placement.js';
 import type { PlacementConfig, ThreadName } from './threads/placement.js';
 import { RemoteCell } from './threads/remote-cell.js';
-import { RemoteRouter } from './threads/remote-router.js';
-import type { CrossingMode } from './threads/remote-router.js';
-import { ThreadPool } from './threads/thread-pool.js';
-import type { BatchReader } from './threads/link.js';
-import type { WorkerNotice } from './threads/thread-protocol.js';
 
 export type { SystemFailure } from './supervision/executor.js';
 
@@ -89,15 +83,7 @@ export interface SystemOptions {
   readonly placement?: Placement | PlacementConfig;
 }
 
-/** Actors a multi-threaded system can hold (the shared occupancy counts have one slot each). */
-const MAX_SHARED_ACTORS = 16_384;
 
-interface Threads {
-  readonly placement: Placement;
-  readonly router: RemoteRouter;
-  readonly slots: SlotAllocator;
-  readonly pool: ThreadPool;
-}
 
 const ASK_PREFIX = '/_ask/';
 
@@ -117,7 +103,7 @@ export class ActorSystem implements CellHost, RefRouter {
   readonly #cells = new Map<string, ActorCell | RemoteCell>();
   readonly #asks = new Map<string, PendingAsk>();
   readonly #supervision: SupervisionExecutor;
-  readonly #threads: Threads | undefined;
+  readonly #threads: MainThreads | undefined;
   /** Why this system runs on one thread although its placement names workers (simulation), if it does. */
   readonly threadsNote: string | undefined;
   #askCounter = 0;
@@ -127,19 +113,23 @@ export class ActorSystem implements CellHost, RefRouter {
     this.random = options.random ?? createRandom(options.seed ?? randomInt(0, 2 ** 31));
     this.scheduler = options.scheduler ?? new RealTimeScheduler(this.clock);
     this.deadLetters = new DeadLetterLog(options.deadLetterCapacity);
-    this.faults = new Faults((path) => this.#cell(path), (thread) => this.#killThread(thread));
+    this.faults = new Faults((path) => this.#cell(path), (thread) => {
+      if (this.#threads === undefined) throw new PlacementError(`cannot kill ${thread}: this system runs on one thread`);
+      this.#threads.kill(thread);
+    });
     this.#supervision = new SupervisionExecutor(this, this.#cells, options.onFatal ?? defaultOnFatal);
     const placement = options.placement instanceof Placement ? options.placement : new Placement(options.placement);
     if (placement.multiThreaded && this.scheduler.mode === 'simulated') {
       this.threadsNote = `simulation keeps every actor on main (one thread is what makes a run deterministic); the placement's ${placement.workers} worker${placement.workers === 1 ? '' : 's'} are not started`;
     } else if (placement.multiThreaded) {
-      const reader: BatchReader = {
-        message: (to, type, payload, sender, correlationId, enqueuedAt, mode) => this.#onRemoteMessage(to, type, payload, sender, correlationId, enqueuedAt, mode as CrossingMode),
-        control: (item) => this.#onWorkerNotice(item as WorkerNotice),
-      };
-      const router = new RemoteRouter('main', placement, SharedOccupancy.create(MAX_SHARED_ACTORS), () => reader);
-      const pool = new ThreadPool(router, placement.describe(), placement.workers, (thread, code, error) => this.#workerDied(thread, code, error));
-      this.#threads = { placement, router, slots: new SlotAllocator(MAX_SHARED_ACTORS), pool };
+      this.#threads = new MainThreads(placement, this, {
+        cells: this.#cells,
+        events: this.events,
+        clock: this.clock,
+        deliverElsewhere: (path, envelope) => this.#deliverElsewhere(path, envelope),
+        deadLetter: (path, envelope, reason, error, crashCount) => this.deadLetter(path, envelope, reason, error, crashCount),
+        exited: (cell, reason, origin) => this.#supervision.notifyExit(cell, reason, origin),
+      });
     }
     const root = this.#register(ROOT_PATH, supervisorLogic, 'supervisor', undefined, {
       input: resolveSupervisorOptions(options.root),
@@ -182,7 +172,7 @@ export class ActorSystem implements CellHost, RefRouter {
     const enqueuedAt = this.clock.now();
     const cell = this.#cells.get(path);
     if (cell instanceof RemoteCell) {
-      const crossing = this.#threads!.router.send(path, message.type, message.payload, sender, correlationId, enqueuedAt);
+      const crossing = this.#threads!.send(path, message.type, message.payload, sender, correlationId, enqueuedAt);
       if (crossing instanceof Error) throw crossing;
       return crossing;
     }
@@ -234,7 +224,7 @@ export class ActorSystem implements CellHost, RefRouter {
   /** Stops everything, children before parents, each in reverse start order; then the worker threads. */
   async shutdown(): Promise<void> {
     await this.#supervision.shutdown(this.#cells.get(ROOT_PATH) as ActorCell);
-    await this.#threads?.pool.close();
+    await this.#threads?.close();
   }
 
   /** The thread `path` runs on (`main` unless a placement with workers put it elsewhere). */
@@ -244,27 +234,23 @@ export class ActorSystem implements CellHost, RefRouter {
 
   /** The worker threads' ids, by thread name (empty on one thread). */
   workerThreads(): Map<ThreadName, number> {
-    const pool = this.#threads?.pool;
-    return new Map(pool?.threads.map((thread) => [thread, pool.threadId(thread)]) ?? []);
+    return this.#threads?.workerThreads() ?? new Map();
   }
 
   /** How full an actor's mailbox is as every thread counts it (queued plus on their way); undefined on one thread. */
   occupancyOf(path: string): number | undefined {
-    const entry = this.#threads?.router.directory.get(path);
-    return entry === undefined ? undefined : this.#threads!.router.occupancy.load(entry.slot);
+    return this.#threads?.occupancyOf(path);
   }
 
   /** Messages the sender side holds until the receiving actor on another thread has room. */
   waitingAcrossThreads(): number {
-    return this.#threads?.router.waiting() ?? 0;
+    return this.#threads?.waiting() ?? 0;
   }
 
   /** Like `actors()`, with every worker's actors' figures fetched from their threads first. */
   async actorsEverywhere(): Promise<ActorStats[]> {
-    const threads = this.#threads;
-    if (threads !== undefined) {
-      const reports = await Promise.all(threads.pool.threads.map((thread) => threads.pool.api(thread).stats().catch(() => [])));
-      for (const stats of reports.flat()) {
+    if (this.#threads !== undefined) {
+      for (const stats of await this.#threads.stats()) {
         const cell = this.#cells.get(stats.path);
         if (cell instanceof RemoteCell) cell.stats = stats;
       }
@@ -275,7 +261,7 @@ export class ActorSystem implements CellHost, RefRouter {
   /** Like `snapshot`, for an actor on any thread. */
   async snapshotEverywhere(path: string): Promise<unknown> {
     const cell = this.#cell(path);
-    return cell instanceof RemoteCell ? await this.#threads!.pool.api(cell.thread).snapshot(path) : cell.actor?.getPersistedSnapshot();
+    return cell instanceof RemoteCell ? await this.#threads!.snapshot(cell) : cell.actor?.getPersistedSnapshot();
   }
 
   has(path: string): boolean {
@@ -308,7 +294,7 @@ export class ActorSystem implements CellHost, RefRouter {
   route(from: ActorCell, to: string, type: string, payload: unknown, correlationId: string | undefined): Error | undefined {
     // Stamped with the sender's step time: one clock read per message, not one per send.
     const target = this.#cells.get(to);
-    if (target instanceof RemoteCell) return this.#routeAcross(from, to, type, payload, correlationId);
+    if (target instanceof RemoteCell) return this.#threads!.route(from, to, type, payload, correlationId);
     const envelope = this.#envelope(type, payload, from.path, correlationId, from.stepStartedAt);
     if (target === undefined) {
       this.#deliverElsewhere(to, envelope);
@@ -350,117 +336,7 @@ export class ActorSystem implements CellHost, RefRouter {
   }
 
   cellRemoved(cell: ActorCell | RemoteCell): void {
-    const threads = this.#threads;
-    if (threads === undefined) return;
-    if (cell instanceof RemoteCell) cell.dispose();
-    const entry = threads.router.directory.get(cell.path);
-    if (entry === undefined) return;
-    threads.router.directory.delete(cell.path);
-    for (const thread of threads.pool.threads) threads.router.post(thread, ['undir', cell.path]);
-    threads.slots.free(entry.slot);
-  }
-
-  // ---- threads ------------------------------------------------------------------------------------
-
-  /**
-   * A cell in a multi-threaded system: its room is counted in shared memory (a slot, announced to
-   * every worker), and if the placement puts it on a worker, main holds a stand-in for it.
-   */
-  #placed(spec: CellSpec, logic: AnyActorLogic, options: SpawnOptions): ActorCell | RemoteCell {
-    const threads = this.#threads!;
-    const thread = threads.placement.threadOf(spec.path);
-    if (thread !== 'main') {
-      const reference = logicReference(logic);
-      if (reference === undefined) throw new PlacementError(`${spec.path} is placed on ${thread}, but its logic is not placeable (see threads/logic-registry.ts)`);
-      if (options.durable !== undefined) throw new PlacementError(`${spec.path} is placed on ${thread}, but durable actors run on main`);
-      if (spec.mailbox.policy === 'coalesce') throw new PlacementError(`${spec.path} is placed on ${thread}, but a coalesce mailbox's key function cannot cross threads`);
-      try {
-        structuredClone(spec.input);
-      } catch (error) {
-        throw new PlacementError(`${spec.path} is placed on ${thread}, but its input cannot cross threads: ${(error as Error).message}`);
-      }
-    }
-    const slot = threads.slots.allocate();
-    threads.router.occupancy.reset(slot);
-    const entry = { thread, slot, capacity: spec.mailbox.capacity, policy: spec.mailbox.policy, maxWaiting: spec.mailbox.maxWaiting ?? Math.max(64, spec.mailbox.capacity) };
-    threads.router.directory.set(spec.path, entry);
-    for (const worker of threads.pool.threads) threads.router.post(worker, ['dir', spec.path, slot, entry.capacity, entry.policy, entry.maxWaiting]);
-    if (thread !== 'main') return new RemoteCell(spec, thread, logicReference(logic)!, slot, this.#workerAccess());
-    const cell = new ActorCell(spec, this);
-    cell.mailbox.share(threads.router.occupancy, slot);
-    return cell;
-  }
-
-  #workerAccess(): ConstructorParameters<typeof RemoteCell>[4] {
-    const pool = this.#threads!.pool;
-    return {
-      api: (thread) => pool.api(thread),
-      incarnation: (thread) => pool.incarnation(thread),
-      failed: () => undefined, // a call to a worker that died under it fails; the death itself is what gets reported
-    };
-  }
-
-  /** A send from an actor on main to one on a worker; a waiting send parks the sender (backpressure). */
-  #routeAcross(from: ActorCell, to: string, type: string, payload: unknown, correlationId: string | undefined): Error | undefined {
-    const crossing = this.#threads!.router.send(to, type, payload, from.path, correlationId, from.stepStartedAt);
-    if (crossing instanceof Error) return crossing;
-    if (crossing !== undefined) {
-      from.parked += 1;
-      void crossing.then(() => {
-        from.parked -= 1;
-        if (from.parked === 0) this.scheduler.schedule(from);
-      });
-    }
-    return undefined;
-  }
-
-  #onRemoteMessage(to: string, type: string, payload: unknown, sender: string | undefined, correlationId: string | undefined, enqueuedAt: number, mode: CrossingMode): void {
-    const cell = this.#cells.get(to);
-    if (cell instanceof ActorCell) {
-      cell.admitRemote(this.#envelope(type, payload, sender, correlationId, enqueuedAt), mode);
-      return;
-    }
-    if (mode === 'r') this.#threads!.router.releaseReservation(to);
-    if (mode !== 'x') this.#deliverElsewhere(to, this.#envelope(type, payload, sender, correlationId, enqueuedAt));
-  }
-
-  #onWorkerNotice(notice: WorkerNotice): void {
-    switch (notice[0]) {
-      case 'exit': {
-        const [, path, reason, origin, status, crashes, lastError] = notice;
-        const cell = this.#cells.get(path);
-        if (!(cell instanceof RemoteCell)) return;
-        cell.exited(status, crashes, lastError);
-        this.#supervision.notifyExit(cell, reason, origin);
-        return;
-      }
-      case 'dl': {
-        const [, path, envelope, reason, error, crashCount] = notice;
-        this.deadLetter(path, envelope, reason, error, crashCount);
-        return;
-      }
-      case 'evt':
-        if (this.events.wants(notice[1].type)) this.events.publish(notice[1]);
-    }
-  }
-
-  #killThread(thread: ThreadName): void {
-    if (this.#threads === undefined || thread === 'main') throw new PlacementError(`cannot kill ${thread}: only worker threads of a multi-threaded system`);
-    this.#threads.pool.kill(thread);
-  }
-
-  /** A worker died: each of its running actors crashed; their supervisors restart them on its replacement. */
-  #workerDied(thread: ThreadName, code: number, cause: Error | undefined): void {
-    const why = cause === undefined ? '' : `: ${cause.name}: ${cause.message}`;
-    const error = { name: 'WorkerExitError', message: `worker thread ${thread} exited with code ${code}${why}`, code: 'TROUPE_ERR_WORKER_EXIT' };
-    for (const cell of [...this.#cells.values()]) {
-      if (!(cell instanceof RemoteCell) || cell.thread !== thread) continue;
-      this.#threads!.router.occupancy.reset(cell.slot); // its queue died with the thread
-      if (cell.actor === undefined) continue;
-      const { reason, origin } = cell.workerDied(error);
-      if (this.events.wants('actor.crashed')) this.events.publish({ type: 'actor.crashed', at: this.clock.now(), path: cell.path, error, messageType: undefined, crashCount: 0 });
-      this.#supervision.notifyExit(cell, reason, origin);
-    }
+    this.#threads?.removed(cell);
   }
 
   // ---- internals ----------------------------------------------------------------------------------
@@ -516,7 +392,7 @@ export class ActorSystem implements CellHost, RefRouter {
       maxMessageCrashes: options.maxMessageCrashes ?? 3,
       ...(options.durable === undefined ? {} : { durable: new ActorDurability(path, options.durable) }),
     };
-    const cell = this.#threads === undefined || kind === 'supervisor' ? new ActorCell(spec, this) : this.#placed(spec, logic, options);
+    const cell = this.#threads === undefined || kind === 'supervisor' ? new ActorCell(spec, this) : this.#threads.placed(spec, logic, options.durable !== undefined);
     this.#cells.set(path, cell);
     if (this.events.wants('actor.spawned')) {
       this.events.publish({ type: 'actor.spawned', at: this.clock.now(), path, parent, kind });

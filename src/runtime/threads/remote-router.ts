@@ -37,6 +37,18 @@ export type CrossingMode = 'r' | 'e' | 'u' | 'x';
 /** Nothing: sent. A promise: waiting for room (resolves once sent). An error: refused (full `fail` mailbox). */
 export type CrossingOutcome = undefined | Promise<void> | Error;
 
+/**
+ * Backpressure on an actor sender whose message waits for room on another thread: it takes nothing
+ * new until the message is out (`wake` puts it back on its run queue).
+ */
+export function parkSender(sender: { parked: number }, sent: Promise<void>, wake: () => void): void {
+  sender.parked += 1;
+  void sent.then(() => {
+    sender.parked -= 1;
+    if (sender.parked === 0) wake();
+  });
+}
+
 /** A message waiting for room: its fields as a link carries them, and who to tell once it is out. */
 interface LaneItem { readonly fields: readonly [string, string, unknown, string | undefined, string | undefined, number]; readonly sent: () => void }
 

@@ -28,7 +28,7 @@ import { importLogic } from './logic-registry.js';
 import { SharedOccupancy } from './occupancy.js';
 import { Placement } from './placement.js';
 import type { ThreadName } from './placement.js';
-import { RemoteRouter } from './remote-router.js';
+import { RemoteRouter, parkSender } from './remote-router.js';
 import type { CrossingMode } from './remote-router.js';
 import type { BatchReader, LinkItem, LinkPort } from './link.js';
 import type { FaultCommand, RemoteSpawnSpec, WorkerInit, WorkerNotice } from './thread-protocol.js';
@@ -148,14 +148,7 @@ export class WorkerNode implements CellHost {
     if (target === undefined) {
       const outcome = this.router.send(to, type, payload, from.path, correlationId, from.stepStartedAt);
       if (outcome instanceof Error) return outcome;
-      if (outcome !== undefined) {
-        // Backpressure across threads: the sender takes nothing new until its message is out.
-        from.parked += 1;
-        void outcome.then(() => {
-          from.parked -= 1;
-          if (from.parked === 0) this.schedule(from);
-        });
-      }
+      if (outcome !== undefined) parkSender(from, outcome, () => this.schedule(from));
       return undefined;
     }
     const envelope: Envelope = { type, payload, sender: from.path, correlationId, enqueuedAt: from.stepStartedAt };
