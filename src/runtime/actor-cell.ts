@@ -16,38 +16,18 @@ import type { TimerId } from './clock.js';
 import type { CellHost } from './cell-host.js';
 import { InjectedFaultError, summarizeError } from './errors.js';
 import type { ErrorSummary } from './errors.js';
-import type { ActorKind } from './events.js';
 import { Histogram } from './histogram.js';
 import { Mailbox } from './mailbox.js';
-import type { MailboxOptions, OfferOutcome } from './mailbox.js';
+import type { OfferOutcome } from './mailbox.js';
 import { bindOutbox, isSendCommand } from './message.js';
 import type { Envelope } from './message.js';
 import { RingQueue } from './ring-queue.js';
 import { ActorClock } from './actor-clock.js';
-import type { ActorDurability } from './persistence/durable.js';
 import { NO_CHANGE, StateTracker } from './state-tracker.js';
-import type { ChildKind } from './supervision/restart-policy.js';
+import type { CellSpec, CellStatus } from './cell-spec.js';
 import { SUPERVISOR_COMMAND_PREFIX } from './supervision/supervisor-logic.js';
 import type { SupervisorCommand, SupervisorEvent } from './supervision/supervisor-logic.js';
 import type { CrossingMode } from './threads/remote-router.js';
-
-export type CellStatus = 'running' | 'restarting' | 'stopping' | 'stopped' | 'failed';
-
-export interface CellSpec {
-  readonly path: string;
-  readonly parent: string | undefined;
-  readonly kind: ActorKind;
-  readonly childKind: ChildKind;
-  readonly logic: AnyActorLogic;
-  /** Input for the logic; a function is called at every (re)start. */
-  readonly input: unknown;
-  readonly mailbox: MailboxOptions;
-  readonly shutdownGraceMs: number;
-  /** A message that crashes the actor this many times is dead-lettered. */
-  readonly maxMessageCrashes: number;
-  /** Set for a durable actor: its state is saved after every step and restored at every start. */
-  readonly durable?: ActorDurability;
-}
 
 type SystemItem =
   | { readonly kind: 'timer'; readonly generation: number; readonly fire: () => void }
@@ -182,24 +162,10 @@ export class ActorCell {
       this.offer(envelope);
       return;
     }
-    if (mode === 'x') {
-      this.mailbox.countRejectedElsewhere();
-      this.#overflow({ kind: 'rejected' });
-      return;
-    }
-    if (this.status === 'stopping' || this.status === 'stopped') {
-      if (mode === 'r') this.mailbox.refuseReserved();
-      else this.mailbox.countDeadOnArrival();
-      this.#host.deadLetter(this.path, envelope, 'stopped', undefined, 0);
-      return;
-    }
-    if (mode === 'e') {
-      const dropped = this.mailbox.admitEvicting(envelope);
-      if (dropped !== undefined) this.#overflow({ kind: 'dropped', dropped });
-    } else {
-      this.mailbox.admitReserved(envelope);
-    }
-    if (!this.scheduled) this.#host.schedule(this);
+    const outcome = this.mailbox.admitCrossing(envelope, mode, this.status !== 'stopping' && this.status !== 'stopped');
+    if (outcome === 'refused') this.#host.deadLetter(this.path, envelope, 'stopped', undefined, 0);
+    else if (outcome !== undefined) this.#overflow(outcome);
+    if (mode !== 'x' && outcome !== 'refused' && !this.scheduled) this.#host.schedule(this);
   }
 
   /** Queues a runtime-internal event (supervisor notices); processed before user messages. */

@@ -9,6 +9,7 @@ import type { Envelope } from './message.js';
 import type { FailureOrigin, SupervisorCommand } from './supervision/supervisor-logic.js';
 import type { ExitReason } from './supervision/restart-policy.js';
 import type { ActorCell } from './actor-cell.js';
+import { MailboxFullError } from './errors.js';
 
 export interface CellHost {
   readonly clock: Clock;
@@ -26,4 +27,25 @@ export interface CellHost {
   notifyExit(cell: ActorCell, reason: ExitReason, origin: FailureOrigin | undefined): void;
   deadLetter(path: string, envelope: Envelope, reason: DeadLetterReason, error: ErrorSummary | undefined, crashCount: number): void;
   stopped(cell: ActorCell, reason: StopReason): void;
+}
+
+/**
+ * A send from actor `from` into `target`, a cell on the same thread, as every host routes it: a full
+ * `block` mailbox parks the sender (it takes no new message until this one is in; `wake` reschedules
+ * it: one function per host, so the hot path allocates nothing), a full `fail` mailbox gives the error
+ * the sender crashes with.
+ */
+export function offerFrom(from: ActorCell, target: ActorCell, envelope: Envelope, wake: (sender: ActorCell) => void): Error | undefined {
+  const outcome = target.offer(envelope);
+  if (outcome === 'refused') return undefined;
+  if (outcome.kind === 'waiting') {
+    from.parked += 1;
+    outcome.waiter.release = () => {
+      from.parked -= 1;
+      if (from.parked === 0) wake(from);
+    };
+  } else if (outcome.kind === 'rejected') {
+    return new MailboxFullError(target.path, target.mailbox.capacity);
+  }
+  return undefined;
 }

@@ -169,6 +169,29 @@ export class Mailbox {
     return dropped;
   }
 
+  /**
+   * A message from another thread as it crossed (threads/remote-router.ts): reserved, evicting
+   * (drop-oldest over the bound) or only a rejection to count (`x`). Not `open` (the actor is stopping):
+   * refused, its place given back. Returns what the overflow event reports, if anything.
+   */
+  admitCrossing(envelope: Envelope, mode: 'r' | 'e' | 'x', open: boolean): OfferOutcome | 'refused' | undefined {
+    if (mode === 'x') {
+      this.countRejectedElsewhere();
+      return REJECTED;
+    }
+    if (!open) {
+      if (mode === 'r') this.refuseReserved();
+      else this.countDeadOnArrival();
+      return 'refused';
+    }
+    if (mode === 'r') {
+      this.admitReserved(envelope);
+      return undefined;
+    }
+    const dropped = this.admitEvicting(envelope);
+    return dropped === undefined ? undefined : { kind: 'dropped', dropped };
+  }
+
   /** A sender on another thread found this `fail` mailbox full: counted here, where the actor's figures are. */
   countRejectedElsewhere(): void {
     this.counters.received += 1;

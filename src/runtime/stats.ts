@@ -3,7 +3,8 @@
  * The accounting identity every actor keeps:
  *   received = processed + deadLettered + dropped + coalesced + rejected + depth + waiting
  */
-import type { ActorCell, CellStatus } from './actor-cell.js';
+import type { ActorCell } from './actor-cell.js';
+import type { CellStatus } from './cell-spec.js';
 import type { ErrorSummary } from './errors.js';
 import type { ActorKind } from './events.js';
 import type { HistogramSummary } from './histogram.js';

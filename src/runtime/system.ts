@@ -14,9 +14,10 @@ import type { AnyActorLogic, EventFromLogic, InputFrom } from 'xstate';
 import { ActorCell } from './actor-cell.js';
 import { ActorDurability } from './persistence/durable.js';
 import type { DurableOptions } from './persistence/durable.js';
-import type { CellSpec } from './actor-cell.js';
+import type { CellSpec } from './cell-spec.js';
 import { ActorRef } from './actor-ref.js';
 import type { MessageOf, Reply, RefRouter, SendResult } from './actor-ref.js';
+import { offerFrom } from './cell-host.js';
 import type { CellHost } from './cell-host.js';
 import { realClock } from './clock.js';
 import type { Clock } from './clock.js';
@@ -107,6 +108,8 @@ export class ActorSystem implements CellHost, RefRouter {
   /** Why this system runs on one thread although its placement names workers (simulation), if it does. */
   readonly threadsNote: string | undefined;
   #askCounter = 0;
+  /** Reschedules a sender parked on a full mailbox (one function, so routing allocates none). */
+  readonly #wake = (cell: ActorCell): void => this.scheduler.schedule(cell);
 
   constructor(options: SystemOptions = {}) {
     this.clock = options.clock ?? realClock;
@@ -300,19 +303,7 @@ export class ActorSystem implements CellHost, RefRouter {
       this.#deliverElsewhere(to, envelope);
       return undefined;
     }
-    const outcome = target.offer(envelope);
-    if (outcome === 'refused') return undefined;
-    if (outcome.kind === 'waiting') {
-      // Backpressure on an actor sender: it takes no new message until this one is in.
-      from.parked += 1;
-      outcome.waiter.release = () => {
-        from.parked -= 1;
-        if (from.parked === 0) this.scheduler.schedule(from);
-      };
-    } else if (outcome.kind === 'rejected') {
-      return new MailboxFullError(to, target.mailbox.capacity);
-    }
-    return undefined;
+    return offerFrom(from, target, envelope, this.#wake);
   }
 
   executeSupervisorCommand(supervisor: ActorCell, command: SupervisorCommand): void {

@@ -7,7 +7,7 @@
  */
 import type { AnyActorLogic } from 'xstate';
 import { ActorCell } from '../actor-cell.js';
-import type { CellSpec } from '../actor-cell.js';
+import type { CellSpec } from '../cell-spec.js';
 import type { CellHost } from '../cell-host.js';
 import type { Clock } from '../clock.js';
 import type { DeadLetterReason, EventBus } from '../events.js';

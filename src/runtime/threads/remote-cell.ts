@@ -6,7 +6,7 @@
  * decides as it would for an actor on main. A worker that dies is reported for each of its actors as a
  * crash (`workerDied`); their restart spawns them on the replacement worker.
  */
-import type { CellSpec, CellStatus } from '../actor-cell.js';
+import type { CellSpec, CellStatus } from '../cell-spec.js';
 import type { ErrorSummary } from '../errors.js';
 import type { ActorStats } from '../stats.js';
 import type { ExitReason } from '../supervision/restart-policy.js';

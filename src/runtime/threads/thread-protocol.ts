@@ -19,7 +19,7 @@ import type { ActorStats } from '../stats.js';
 import type { ChildKind, ExitReason } from '../supervision/restart-policy.js';
 import type { FailureOrigin } from '../supervision/supervisor-logic.js';
 import type { MessagePort } from 'node:worker_threads';
-import type { CellStatus } from '../actor-cell.js';
+import type { CellStatus } from '../cell-spec.js';
 import type { LogicReference } from './logic-registry.js';
 import type { PlacementConfig, ThreadName } from './placement.js';
 

@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { expose } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import type { CellStatus } from '../actor-cell.js';
+import type { CellStatus } from '../cell-spec.js';
 import type { LinkPort } from './link.js';
 import type { ThreadName } from './placement.js';
 import type { FaultCommand, RemoteSpawnSpec, WorkerApi, WorkerInit } from './thread-protocol.js';

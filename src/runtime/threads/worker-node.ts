@@ -10,11 +10,11 @@
 import assert from 'node:assert';
 import type { AnyActorLogic } from 'xstate';
 import { ActorCell } from '../actor-cell.js';
-import type { CellSpec, CellStatus } from '../actor-cell.js';
+import type { CellSpec, CellStatus } from '../cell-spec.js';
+import { offerFrom } from '../cell-host.js';
 import type { CellHost } from '../cell-host.js';
 import { realClock } from '../clock.js';
 import type { Clock, TimerId } from '../clock.js';
-import { MailboxFullError } from '../errors.js';
 import type { ErrorSummary } from '../errors.js';
 import { EventBus, RUNTIME_EVENT_TYPES } from '../events.js';
 import type { DeadLetterReason, StopReason } from '../events.js';
@@ -50,6 +50,7 @@ export class WorkerNode implements CellHost {
   readonly #early = new Map<string, { readonly items: Crossing[]; readonly timer: TimerId }>();
   /** Control calls run one after another, in the order main made them (spawn imports a module). */
   #control: Promise<unknown> = Promise.resolve();
+  readonly #wake = (cell: ActorCell): void => this.schedule(cell);
 
   constructor(init: Omit<WorkerInit, 'port'>, mainPort: LinkPort) {
     this.thread = init.thread;
@@ -151,19 +152,7 @@ export class WorkerNode implements CellHost {
       if (outcome !== undefined) parkSender(from, outcome, () => this.schedule(from));
       return undefined;
     }
-    const envelope: Envelope = { type, payload, sender: from.path, correlationId, enqueuedAt: from.stepStartedAt };
-    const outcome = target.offer(envelope);
-    if (outcome === 'refused') return undefined;
-    if (outcome.kind === 'waiting') {
-      from.parked += 1;
-      outcome.waiter.release = () => {
-        from.parked -= 1;
-        if (from.parked === 0) this.schedule(from);
-      };
-    } else if (outcome.kind === 'rejected') {
-      return new MailboxFullError(to, target.mailbox.capacity);
-    }
-    return undefined;
+    return offerFrom(from, target, { type, payload, sender: from.path, correlationId, enqueuedAt: from.stepStartedAt }, this.#wake);
   }
 
   executeSupervisorCommand(supervisor: ActorCell, command: SupervisorCommand): void {

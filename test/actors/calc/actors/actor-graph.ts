@@ -37,3 +37,24 @@ export function actorGraph(sim: Simulation, invalid: InvalidRecord[] = [], optio
     view: () => settle(sim, graph.view()),
   };
 }
+
+/**
+ * `graph`, with a fault injected once: on the first records after the dataplane is in sync and has a
+ * policy (so the crash lands mid-run, with state to recover).
+ */
+export function crashingOnceInSync(graph: GraphUnderTest, sink: StateSink, crash: () => void): { graph: GraphUnderTest; crashed: () => boolean } {
+  let crashed = false;
+  return {
+    crashed: () => crashed,
+    graph: {
+      ...graph,
+      onRecords: async (records) => {
+        if (!crashed && sink.state.inSyncCount === 1 && sink.state.policies.size > 0) {
+          crashed = true;
+          crash();
+        }
+        await graph.onRecords(records);
+      },
+    },
+  };
+}

@@ -7,7 +7,7 @@ import { EXPANSIONS, driveStates } from '../states/driver.js';
 import type { FlushStrategy, GraphUnderTest } from '../states/driver.js';
 import { LOCAL_HOST } from '../states/resources.js';
 import { ALL_STATES, STATE_LISTS } from '../states/states.js';
-import { actorGraph } from './actor-graph.js';
+import { actorGraph, crashingOnceInSync } from './actor-graph.js';
 
 const SEEDS = [1, 2, 3];
 const STRATEGIES: readonly FlushStrategy[] = ['after each KV', 'after each state', 'only at the end'];
@@ -57,19 +57,9 @@ describe('a calculator that crashes mid-run is restarted and the graph recovers 
         const states = ALL_STATES.filter((_state, index) => index % 3 === 0);
         const sim = new Simulation({ seed, throughput: 2 });
         const graph = actorGraph(sim);
-        let crashed = false;
-        const crashingGraph: GraphUnderTest = {
-          ...graph,
-          onRecords: async (records) => {
-            if (!crashed && graph.sink.state.inSyncCount === 1 && graph.sink.state.policies.size > 0) {
-              crashed = true;
-              sim.system.faults.crashNext(path);
-            }
-            await graph.onRecords(records);
-          },
-        };
-        const checkpoints = await driveStates(crashingGraph, states, 'after each KV');
-        expect(crashed).toBe(true);
+        const crashing = crashingOnceInSync(graph, graph.sink, () => sim.system.faults.crashNext(path));
+        const checkpoints = await driveStates(crashing.graph, states, 'after each KV');
+        expect(crashing.crashed()).toBe(true);
         expect(crashes(sim).map((line) => line.split(':')[0])).toEqual([path]);
         expect(sim.eventsOf('actor.restarted').map((event) => event.path)).toEqual([path]);
         for (const checkpoint of checkpoints) expect(checkpoint.actual, checkpoint.state).toEqual(checkpoint.expected);

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { CALC_PATHS } from '../../../../src/actors/calc/actors/stages.js';
 import type { RuntimeEvent } from '../../../../src/runtime/events.js';
 import { EXPANSIONS, driveStates } from '../states/driver.js';
-import type { FlushStrategy, GraphUnderTest } from '../states/driver.js';
+import type { FlushStrategy } from '../states/driver.js';
 import { ALL_STATES, STATE_LISTS } from '../states/states.js';
+import { crashingOnceInSync } from './actor-graph.js';
 import { threadedGraph } from './threaded-graph.js';
 
 const STRATEGIES: readonly FlushStrategy[] = ['after each KV', 'after each state', 'only at the end'];
@@ -37,19 +38,9 @@ describe('with the calculators on worker threads, one that crashes mid-run is re
       const events: RuntimeEvent[] = [];
       graph.system.events.subscribe((event) => events.push(event), ['actor.crashed', 'actor.restarted']);
       try {
-        let crashed = false;
-        const crashingGraph: GraphUnderTest = {
-          ...graph,
-          onRecords: async (records) => {
-            if (!crashed && graph.sink.state.inSyncCount === 1 && graph.sink.state.policies.size > 0) {
-              crashed = true;
-              graph.system.faults.crashNext(path);
-            }
-            await graph.onRecords(records);
-          },
-        };
-        const checkpoints = await driveStates(crashingGraph, states, 'after each KV');
-        expect(crashed).toBe(true);
+        const crashing = crashingOnceInSync(graph, graph.sink, () => graph.system.faults.crashNext(path));
+        const checkpoints = await driveStates(crashing.graph, states, 'after each KV');
+        expect(crashing.crashed()).toBe(true);
         expect(events.filter((event) => event.type === 'actor.crashed').map((event) => event.path)).toEqual([path]);
         expect(events.filter((event) => event.type === 'actor.restarted').map((event) => event.path)).toEqual([path]);
         for (const checkpoint of checkpoints) expect(checkpoint.actual, checkpoint.state).toEqual(checkpoint.expected);
