@@ -15,7 +15,9 @@ import { Worker } from 'node:worker_threads';
 import { CALC_SPREAD_PLACEMENT } from '../src/actors/calc/actors/calc-placement.js';
 import { ActorCalcGraph } from '../src/actors/calc/actors/wiring.js';
 import { ActorSystem } from '../src/runtime/system.js';
+import { Placement } from '../src/runtime/threads/placement.js';
 import type { PlacementConfig } from '../src/runtime/threads/placement.js';
+import { memberShardsOf } from '../src/actors/calc/actors/member-shards.js';
 import { LOCAL_NODE, syntheticCluster } from './synthetic-cluster.js';
 import { benchArgs, inFreshProcess, median } from './fresh-process.js';
 import { countingSink } from './workers-logic.js';
@@ -29,7 +31,8 @@ async function calcSnapshot(variant: Variant, endpoints: number, policies: numbe
   const placement: PlacementConfig = variant === 'calc-spread' ? CALC_SPREAD_PLACEMENT : {};
   const system = new ActorSystem({ seed: 1, placement });
   let messages = 0;
-  const graph = ActorCalcGraph.spawn(system, { hostname: LOCAL_NODE, sink: { write: () => { messages += 1; } } });
+  const memberShards = variant === 'calc-spread' ? memberShardsOf(new Placement(placement)) : 1;
+  const graph = ActorCalcGraph.spawn(system, { hostname: LOCAL_NODE, memberShards, sink: { write: () => { messages += 1; } } });
   await graph.flush(); // every actor up (workers booted), nothing computed yet
   const started = performance.now();
   await graph.onRecords(records);

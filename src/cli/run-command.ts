@@ -27,6 +27,7 @@ import { RestKubeClient, loadKubeConfig } from '../adapters/kubernetes/kube-clie
 import type { KubeConfig } from '@kubernetes/client-node';
 import { readFile } from 'node:fs/promises';
 import { calcEdges, registerCalcMetrics } from '../actors/calc/actors/calc-metrics.js';
+import { memberShardsOf } from '../actors/calc/actors/member-shards.js';
 import { TroupeError } from '../runtime/errors.js';
 import { InspectionError, InspectionServer, parseAddress } from '../runtime/inspection/server.js';
 import { createLogger } from '../runtime/logger.js';
@@ -161,9 +162,11 @@ export async function runCommand(options: RunOptions): Promise<number> {
     return EXIT_UNREADABLE;
   }
   const unsubscribe = logRuntimeEvents(system, logger);
+  const memberShards = memberShardsOf(placement);
   const graph = ActorCalcGraph.spawn(system, {
     hostname,
     store,
+    memberShards,
     sink: output.sink,
     autoFlush: true,
     onInvalid: (invalid) => problem(`invalid ${invalid.type} ${JSON.stringify(invalid.key)}: ${invalid.reason} (treated as absent)`),
@@ -179,7 +182,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
         address: inspect,
         ...(token === undefined ? {} : { token }),
         ready: () => inSync && !outputBroken,
-        edges: calcEdges,
+        edges: () => calcEdges(memberShards),
         metrics: (registry) => {
           registerCalcMetrics(registry, graph.figures, system);
           registerStateMetrics(registry, store);

@@ -19,7 +19,7 @@ let server: InspectionServer;
 beforeAll(async () => {
   const sim = new Simulation({ seed: 2 });
   const graph = ActorCalcGraph.spawn(sim.system, { hostname: 'h1', sink: new StateSink() });
-  server = await InspectionServer.start({ system: sim.system, address: '127.0.0.1:0', edges: calcEdges, metrics: (registry) => registerCalcMetrics(registry, graph.figures, sim.system) });
+  server = await InspectionServer.start({ system: sim.system, address: '127.0.0.1:0', edges: () => calcEdges(), metrics: (registry) => registerCalcMetrics(registry, graph.figures, sim.system) });
   await settle(sim, graph.onRecords(STATE_LISTS['policyLifecycle']![0]!.kvs));
   await settle(sim, graph.onStatus('InSync'));
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox'] });

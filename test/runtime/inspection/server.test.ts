@@ -20,7 +20,7 @@ async function calcUnderInspection(options: { token?: string } = {}) {
     address: '127.0.0.1:0',
     ...(options.token === undefined ? {} : { token: options.token }),
     ready: () => sink.state.inSyncCount > 0,
-    edges: calcEdges,
+    edges: () => calcEdges(),
     metrics: (registry) => registerCalcMetrics(registry, graph.figures, sim.system),
   });
   const load = async () => {

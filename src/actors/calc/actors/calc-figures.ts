@@ -6,10 +6,14 @@
  * source's (updates per type, status) stay on main with it.
  */
 import type { SyncStatus } from '../graph/events.js';
+import { MAX_MEMBER_SHARDS } from './member-shards.js';
 
 const ACTIVE_POLICIES = 0;
 const ACTIVE_SELECTORS = 1;
+/** Where each label index's evaluations start; the IP sets' has one part per member shard (0: unsharded). */
 const EVALUATIONS = { policies: 2, 'ip-sets': 3 } as const;
+const PARTS = { policies: 1, 'ip-sets': 1 + MAX_MEMBER_SHARDS } as const;
+const SLOTS = 3 + PARTS['ip-sets'];
 export type LabelIndexName = keyof typeof EVALUATIONS;
 
 export class CalcFigures {
@@ -20,7 +24,7 @@ export class CalcFigures {
   readonly #values: Float64Array;
 
   /** `shared`: the figures of a graph created elsewhere (a worker's view of main's). */
-  constructor(shared = new SharedArrayBuffer(4 * Float64Array.BYTES_PER_ELEMENT)) {
+  constructor(shared = new SharedArrayBuffer(SLOTS * Float64Array.BYTES_PER_ELEMENT)) {
     this.shared = shared;
     this.#values = new Float64Array(shared);
   }
@@ -43,11 +47,16 @@ export class CalcFigures {
 
   /** Per label index (policies in the ARC, IP sets in the member calculator). */
   get selectorEvaluations(): ReadonlyMap<LabelIndexName, number> {
-    return new Map(Object.entries(EVALUATIONS).map(([name, index]) => [name as LabelIndexName, this.#values[index]!]));
+    return new Map(Object.entries(EVALUATIONS).map(([name, start]) => {
+      let total = 0;
+      for (let part = 0; part < PARTS[name as LabelIndexName]; part += 1) total += this.#values[start + part]!;
+      return [name as LabelIndexName, total];
+    }));
   }
 
-  setSelectorEvaluations(index: LabelIndexName, count: number): void {
-    this.#values[EVALUATIONS[index]] = count;
+  /** `part`: which member shard counted them (each writes its own slot; readers see the sum). */
+  setSelectorEvaluations(index: LabelIndexName, count: number, part = 0): void {
+    this.#values[EVALUATIONS[index] + part] = count;
   }
 
   countUpdate(type: string): void {

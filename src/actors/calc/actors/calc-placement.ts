@@ -7,7 +7,8 @@
  * on worker 2.
  */
 import type { PlacementConfig } from '../../../runtime/threads/placement.js';
-import { CALC_PATHS } from './stages.js';
+import { CALC_PATHS } from './calc-paths.js';
+import { memberShardPath } from './member-shards.js';
 
 export const CALC_SPREAD_PLACEMENT: PlacementConfig = {
   workers: 2,
@@ -16,6 +17,8 @@ export const CALC_SPREAD_PLACEMENT: PlacementConfig = {
     [CALC_PATHS.scanner]: 'worker:1',
     [CALC_PATHS.config]: 'worker:1',
     [CALC_PATHS.members]: 'worker:2',
+    [memberShardPath(1)]: 'worker:1',
+    [memberShardPath(2)]: 'worker:2',
     [CALC_PATHS.resolver]: 'worker:2',
     [CALC_PATHS.sequencer]: 'worker:2',
   },

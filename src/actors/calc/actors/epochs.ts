@@ -23,10 +23,12 @@ import { setup } from 'xstate';
 import { sendTo } from '../../../runtime/message.js';
 import type { Envelope, SendCommand } from '../../../runtime/message.js';
 import { placeable } from '../../../runtime/threads/logic-registry.js';
-import { CALC_PATHS } from './stages.js';
+import { CALC_PATHS } from './calc-paths.js';
+import { MAX_MEMBER_SHARDS, memberShardPath } from './member-shards.js';
 
 const EPOCH_PATHS: readonly string[] = [
   CALC_PATHS.source, CALC_PATHS.arc, CALC_PATHS.scanner, CALC_PATHS.members, CALC_PATHS.resolver, CALC_PATHS.config, CALC_PATHS.sequencer, CALC_PATHS.dataplane,
+  ...Array.from({ length: MAX_MEMBER_SHARDS }, (_, index) => memberShardPath(index + 1)),
 ];
 
 export class CalcEpochs {

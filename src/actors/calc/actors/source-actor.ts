@@ -30,7 +30,8 @@ import type { CalcEpochs } from './epochs.js';
 import { Outbox } from './stage-actor.js';
 import type { ActorStateView, DurableOptions } from '../../../runtime/persistence/durable.js';
 import type { StateStore } from '../../../runtime/persistence/state-store.js';
-import { CALC_PATHS as P } from './stages.js';
+import { CALC_PATHS as P } from './calc-paths.js';
+import { memberInputs, pushToMembers } from './member-shards.js';
 
 export interface SourceInput {
   readonly figures: CalcFigures;
@@ -38,10 +39,13 @@ export interface SourceInput {
   readonly epochs: CalcEpochs;
   readonly onInvalid: (invalid: InvalidRecord) => void;
   readonly autoFlush: boolean;
+  /** Shards of the member calculator (member-shards.ts); 1 when it is not sharded. */
+  readonly memberShards: number;
 }
 
-const TARGETS: Record<Route, string> = { arc: P.arc, resolver: P.resolver, members: P.members, config: P.config };
-const OUTPUTS = Object.values(TARGETS);
+const TARGETS: Record<Exclude<Route, 'members'>, string> = { arc: P.arc, resolver: P.resolver, config: P.config };
+/** Where the source sends: every calculator, the member calculator's shards in its place. */
+const outputsFor = (input: SourceInput): string[] => [P.arc, P.resolver, ...memberInputs(input.memberShards), P.config];
 /** Replayed updates go out in batches of this many per calculator. */
 const REPLAY_BATCH = 2_000;
 /** Restored records replayed per warm-up step. */
@@ -84,7 +88,10 @@ interface SourceContext {
 
 function route(context: SourceContext, updates: readonly ModelUpdate[]): void {
   for (const update of updates) {
-    for (const stage of routeUpdate(update, context.input.hostname)) context.out.push(TARGETS[stage], update);
+    for (const stage of routeUpdate(update, context.input.hostname)) {
+      if (stage === 'members') pushToMembers(context.out, update, context.input.memberShards);
+      else context.out.push(TARGETS[stage], update);
+    }
   }
 }
 
@@ -249,7 +256,7 @@ export const sourceLogic = setup({
   id: 'calc-source',
   context: ({ input, self }) => {
     const epoch = input.epochs.started(P.source).epoch;
-    const context: SourceContext = { ...emptySource(input), out: new Outbox(OUTPUTS), epoch };
+    const context: SourceContext = { ...emptySource(input), out: new Outbox(outputsFor(input)), epoch };
     context.out.epoch = epoch;
     bindOut(context, self);
     return context;
@@ -353,7 +360,7 @@ export function sourceDurability(store: StateStore): DurableOptions<SourceContex
       context.version = (state.get('version') as number | undefined) ?? 0;
       context.stored = state;
       context.resumePending = true;
-      const out = new Outbox(OUTPUTS);
+      const out = new Outbox(outputsFor(input));
       const epoch = input.epochs.started(P.source).epoch;
       out.epoch = epoch;
       return { ...context, out, epoch };

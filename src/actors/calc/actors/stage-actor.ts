@@ -138,7 +138,7 @@ export const stageLogic = placeable(import.meta.url, 'stageLogic', setup({
   id: 'calc-stage',
   context: ({ input, self }) => {
     const { epoch, restarted } = new CalcEpochs(undefined, input.epochs).started(input.path);
-    const definition = stageDefinition(input.stage, input.options);
+    const definition = stageDefinition(input.stage, input.options, input.path);
     return { input, definition, figures: new CalcFigures(input.figures), restarted, stale: 0, resets: 0, ...fresh({ definition }, epoch, self) };
   },
   entry: ({ context, self }) => {

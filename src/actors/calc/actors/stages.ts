@@ -13,20 +13,12 @@ import type { DataplaneMessage } from '../output/dataplane-diff.js';
 import { PolicyResolver } from '../policy/policy-resolver.js';
 import { RuleScanner } from '../rules/rule-scanner.js';
 import { EventSequencer } from '../sequencer/event-sequencer.js';
+import { MemberMerge } from '../labels/member-merge.js';
 import type { Outbox, Stage, StageDefinition } from './stage-actor.js';
+import { CALC_PATHS } from './calc-paths.js';
+import { memberInputs, shardIndexOf } from './member-shards.js';
 
-export const CALC_PATHS = {
-  supervisor: '/calc',
-  source: '/calc/source',
-  epochs: '/calc/epochs',
-  arc: '/calc/active-rules',
-  scanner: '/calc/rule-scanner',
-  members: '/calc/member-calc',
-  resolver: '/calc/policy-resolver',
-  config: '/calc/config-batcher',
-  sequencer: '/calc/sequencer',
-  dataplane: '/calc/dataplane',
-} as const;
+export { CALC_PATHS } from './calc-paths.js';
 
 const P = CALC_PATHS;
 const isInSync = (marker: Marker): boolean => marker.status === 'InSync';
@@ -47,32 +39,59 @@ export const arcStage: StageDefinition = {
   },
 };
 
-export const scannerStage: StageDefinition = {
-  inputs: [P.arc],
-  outputs: [P.members, P.sequencer],
-  create(out: Outbox): Stage {
-    const scanner = new RuleScanner({ ipSets: (event) => out.push(P.members, event), sequencer: (event) => out.push(P.sequencer, event) });
-    return {
-      onData: (_from, items) => { for (const event of items as readonly RulesEvent[]) scanner.onRulesEvent(event); },
-      onMarker: () => undefined,
-      report: (figures) => { figures.activeSelectors = scanner.activeIpSetCount; },
-    };
-  },
-};
+/** Tells the member calculator — every shard of it — which IP sets are needed. */
+export function scannerStage(memberShards: number): StageDefinition {
+  const members = memberInputs(memberShards);
+  return {
+    inputs: [P.arc],
+    outputs: [...members, P.sequencer],
+    create(out: Outbox): Stage {
+      const scanner = new RuleScanner({
+        ipSets: (event) => { for (const path of members) out.push(path, event); },
+        sequencer: (event) => out.push(P.sequencer, event),
+      });
+      return {
+        onData: (_from, items) => { for (const event of items as readonly RulesEvent[]) scanner.onRulesEvent(event); },
+        onMarker: () => undefined,
+        report: (figures) => { figures.activeSelectors = scanner.activeIpSetCount; },
+      };
+    },
+  };
+}
 
-export function membersStage(options: { suppressOverlaps: boolean }): StageDefinition {
+/**
+ * The member calculator (`shard` 0), or shard N of it: a shard sends its members to the merge at
+ * `/calc/member-calc` rather than to the sequencer, and leaves overlap suppression to the merge.
+ */
+export function membersStage(options: { suppressOverlaps: boolean }, shard = 0): StageDefinition {
+  const output = shard === 0 ? P.sequencer : P.members;
   return {
     inputs: [P.source, P.scanner],
-    outputs: [P.sequencer],
+    outputs: [output],
     create(out: Outbox): Stage {
-      const index = new IpSetMemberIndex((event) => out.push(P.sequencer, event), options);
+      const index = new IpSetMemberIndex((event) => out.push(output, event), { suppressOverlaps: shard === 0 && options.suppressOverlaps });
       return {
         onData: (from, items) => {
           if (from === P.source) for (const update of items as readonly ModelUpdate[]) index.onUpdate(update);
           else for (const event of items as readonly IpSetLifecycle[]) index.onIpSetEvent(event);
         },
         onMarker: () => undefined,
-        report: (figures) => { figures.setSelectorEvaluations('ip-sets', index.calculator.selectorEvaluations); },
+        report: (figures) => { figures.setSelectorEvaluations('ip-sets', index.calculator.selectorEvaluations, shard); },
+      };
+    },
+  };
+}
+
+/** `/calc/member-calc` when the member calculator is sharded: the shards' members as one calculator's. */
+export function memberMergeStage(options: { suppressOverlaps: boolean; memberShards: number }): StageDefinition {
+  return {
+    inputs: memberInputs(options.memberShards),
+    outputs: [P.sequencer],
+    create(out: Outbox): Stage {
+      const merge = new MemberMerge((event) => out.push(P.sequencer, event), options);
+      return {
+        onData: (_from, items) => { for (const event of items as readonly SequencerEvent[]) merge.onShardEvent(event); },
+        onMarker: () => undefined,
       };
     },
   };
@@ -131,19 +150,24 @@ export const sequencerStage: StageDefinition = {
   },
 };
 
-export type StageName = 'arc' | 'scanner' | 'members' | 'resolver' | 'config' | 'sequencer';
+export type StageName = 'arc' | 'scanner' | 'members' | 'member-shard' | 'member-merge' | 'resolver' | 'config' | 'sequencer';
 
 /** What a stage's definition depends on: plain data, so a calculator can be created on any thread. */
 export interface StageOptions {
   readonly hostname: string;
   readonly suppressOverlaps: boolean;
+  /** 1: one member calculator; more: that many shards and a merge (member-shards.ts). */
+  readonly memberShards: number;
 }
 
-export function stageDefinition(name: StageName, options: StageOptions): StageDefinition {
+/** The definition of the stage called `name`, at `path` (a member shard's number is in its path). */
+export function stageDefinition(name: StageName, options: StageOptions, path: string): StageDefinition {
   switch (name) {
     case 'arc': return arcStage;
-    case 'scanner': return scannerStage;
-    case 'members': return membersStage({ suppressOverlaps: options.suppressOverlaps });
+    case 'scanner': return scannerStage(options.memberShards);
+    case 'members': return membersStage(options);
+    case 'member-shard': return membersStage(options, shardIndexOf(path));
+    case 'member-merge': return memberMergeStage(options);
     case 'resolver': return resolverStage;
     case 'config': return configStage(options.hostname);
     case 'sequencer': return sequencerStage;

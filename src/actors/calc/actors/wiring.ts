@@ -21,6 +21,8 @@
  * Supervision: `/calc` is one-for-one; the calculators recover through epochs rather than by
  * restarting their neighbours. Mailboxes block (backpressure back to the caller of `onRecords`).
  *
+ * With `memberShards` > 1 the member calculator is split by endpoint: member-shards.ts has that diagram.
+ *
  * Durability (`store`): the source (the records, the datastore's positions) and the dataplane actor
  * (the mirror, the sequence number, the output's position) are durable actors; the calculators'
  * state is derived, recomputed from the source's snapshot after a restart (`resume`).
@@ -37,6 +39,7 @@ import { sourceDurability, sourceLogic } from './source-actor.js';
 import { stageLogic } from './stage-actor.js';
 import type { StageInput } from './stage-actor.js';
 import { CALC_PATHS } from './stages.js';
+import { checkShardCount, memberInputs } from './member-shards.js';
 import type { StageName } from './stages.js';
 
 /** The fused graph's options (hostname, sink, invalid records, overlap suppression, startup config), plus: */
@@ -51,6 +54,8 @@ export interface ActorCalcOptions extends CalcGraphOptions {
   readonly timeoutMs?: number;
   /** Where the source and the dataplane actor keep their state (durability); absent: nothing is kept. */
   readonly store?: StateStore;
+  /** Split the member calculator by endpoint over this many shards (member-shards.ts). Default 1. */
+  readonly memberShards?: number;
 }
 
 interface SourcePoint { readonly restored: boolean; readonly status: SyncStatus; readonly version: number; readonly positions: [string, string][] }
@@ -95,15 +100,19 @@ export class ActorCalcGraph {
       input: { sink: options.sink, startupConfig: options.startupConfig ?? {}, epochs },
       ...(store === undefined ? {} : { durable: dataplaneDurability(store) }),
     });
+    const memberShards = options.memberShards ?? 1;
+    checkShardCount(memberShards);
+    const shards = memberShards === 1 ? [] : memberInputs(memberShards).map((path): [string, StageName] => [path, 'member-shard']);
     const stages: [string, StageName][] = [
       [CALC_PATHS.sequencer, 'sequencer'],
       [CALC_PATHS.config, 'config'],
       [CALC_PATHS.resolver, 'resolver'],
-      [CALC_PATHS.members, 'members'],
+      [CALC_PATHS.members, memberShards === 1 ? 'members' : 'member-merge'],
+      ...shards,
       [CALC_PATHS.scanner, 'scanner'],
       [CALC_PATHS.arc, 'arc'],
     ];
-    const stageOptions = { hostname: options.hostname, suppressOverlaps: options.suppressOverlaps ?? true };
+    const stageOptions = { hostname: options.hostname, suppressOverlaps: options.suppressOverlaps ?? true, memberShards };
     // A message that crashed a calculator is dropped by its new epoch anyway; retrying it is pointless.
     for (const [path, stage] of stages) {
       const input: StageInput = { path, stage, options: stageOptions, epochs: epochs.buffer, figures: figures.shared };
@@ -112,7 +121,7 @@ export class ActorCalcGraph {
     system.spawn(CALC_PATHS.epochs, epochCoordinatorLogic, { mailbox });
     system.spawn(CALC_PATHS.source, sourceLogic, {
       mailbox,
-      input: { figures, hostname: options.hostname, epochs, onInvalid: options.onInvalid ?? (() => undefined), autoFlush: options.autoFlush ?? false },
+      input: { figures, hostname: options.hostname, epochs, onInvalid: options.onInvalid ?? (() => undefined), autoFlush: options.autoFlush ?? false, memberShards },
       ...(store === undefined ? {} : { durable: sourceDurability(store) }),
     });
     return graph;

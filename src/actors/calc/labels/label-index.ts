@@ -6,7 +6,8 @@
  * Candidate index, so work grows with what can match rather than with everything:
  *   selectors are filed under one necessary condition from their label restrictions
  *     (label k has one of values V | label k is present | nothing usable → "unrestricted");
- *   items are filed by effective (label, value) and by label name.
+ *   items are filed by effective label, then value (two levels: no key string built per label, and
+ *     "label k is present" is the union of k's value sets, so each label costs an item one insertion).
  *   An item update evaluates unrestricted selectors plus those filed under its labels; a new selector
  *   evaluates only the items filed under its condition. A restriction that cannot hold matches nothing.
  */
@@ -57,15 +58,30 @@ function removeFrom<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
   if (set.size === 0) map.delete(key);
 }
 
+/** label → value → members: the items (or selectors) filed under each label and value. */
+type ByLabelValue<V> = Map<string, Map<string, Set<V>>>;
+
+function fileUnder<V>(index: ByLabelValue<V>, label: string, value: string, member: V): void {
+  let byValue = index.get(label);
+  if (byValue === undefined) index.set(label, (byValue = new Map()));
+  addTo(byValue, value, member);
+}
+
+function unfileFrom<V>(index: ByLabelValue<V>, label: string, value: string, member: V): void {
+  const byValue = index.get(label);
+  if (byValue === undefined) return;
+  removeFrom(byValue, value, member);
+  if (byValue.size === 0) index.delete(label);
+}
+
 export class LabelIndex<TSelectorId, TItemId> {
   readonly #listener: MatchListener<TSelectorId, TItemId>;
   readonly #selectors = new Map<TSelectorId, { selector: Selector; filing: Filing; matches: Set<TItemId> }>();
   readonly #items = new Map<TItemId, ItemState<TSelectorId>>();
   readonly #parentLabels = new Map<string, Labels>();
   readonly #itemsByParent = new Map<string, Set<TItemId>>();
-  readonly #itemsByLabelValue = new Map<string, Set<TItemId>>(); // key: label + '\0' + value
-  readonly #itemsByLabel = new Map<string, Set<TItemId>>();
-  readonly #selectorsByLabelValue = new Map<string, Set<TSelectorId>>();
+  readonly #itemsByLabel: ByLabelValue<TItemId> = new Map();
+  readonly #selectorsByLabelValue: ByLabelValue<TSelectorId> = new Map();
   readonly #selectorsByLabel = new Map<string, Set<TSelectorId>>();
   readonly #unrestricted = new Set<TSelectorId>();
   /** Selector evaluations performed (Felix's `label_index_selector_evals`). */
@@ -148,10 +164,7 @@ export class LabelIndex<TSelectorId, TItemId> {
     for (const [name, value] of Object.entries(item.own)) effective.set(name, value);
     this.#unfileItem(id, item.effective);
     item.effective = effective;
-    for (const [name, value] of effective) {
-      addTo(this.#itemsByLabelValue, `${name}\0${value}`, id);
-      addTo(this.#itemsByLabel, name, id);
-    }
+    for (const [name, value] of effective) fileUnder(this.#itemsByLabel, name, value, id);
     const matching = new Set<TSelectorId>();
     for (const selectorId of this.#candidateSelectors(effective)) {
       if (this.#evaluate(this.#selectors.get(selectorId)!.selector, item)) matching.add(selectorId);
@@ -170,15 +183,18 @@ export class LabelIndex<TSelectorId, TItemId> {
     switch (filing.kind) {
       case 'never': return;
       case 'unrestricted': yield* this.#items.keys(); return;
-      case 'present': yield* this.#itemsByLabel.get(filing.label) ?? []; return;
-      case 'value': for (const value of filing.values) yield* this.#itemsByLabelValue.get(`${filing.label}\0${value}`) ?? [];
+      case 'present': for (const items of this.#itemsByLabel.get(filing.label)?.values() ?? []) yield* items; return;
+      case 'value': {
+        const byValue = this.#itemsByLabel.get(filing.label);
+        if (byValue !== undefined) for (const value of filing.values) yield* byValue.get(value) ?? [];
+      }
     }
   }
 
   #candidateSelectors(effective: ReadonlyMap<string, string>): Set<TSelectorId> {
     const candidates = new Set(this.#unrestricted);
     for (const [name, value] of effective) {
-      for (const id of this.#selectorsByLabelValue.get(`${name}\0${value}`) ?? []) candidates.add(id);
+      for (const id of this.#selectorsByLabelValue.get(name)?.get(value) ?? []) candidates.add(id);
       for (const id of this.#selectorsByLabel.get(name) ?? []) candidates.add(id);
     }
     return candidates;
@@ -187,20 +203,17 @@ export class LabelIndex<TSelectorId, TItemId> {
   #fileSelector(id: TSelectorId, filing: Filing): void {
     if (filing.kind === 'unrestricted') this.#unrestricted.add(id);
     else if (filing.kind === 'present') addTo(this.#selectorsByLabel, filing.label, id);
-    else if (filing.kind === 'value') for (const value of filing.values) addTo(this.#selectorsByLabelValue, `${filing.label}\0${value}`, id);
+    else if (filing.kind === 'value') for (const value of filing.values) fileUnder(this.#selectorsByLabelValue, filing.label, value, id);
   }
 
   #unfileSelector(id: TSelectorId, filing: Filing): void {
     if (filing.kind === 'unrestricted') this.#unrestricted.delete(id);
     else if (filing.kind === 'present') removeFrom(this.#selectorsByLabel, filing.label, id);
-    else if (filing.kind === 'value') for (const value of filing.values) removeFrom(this.#selectorsByLabelValue, `${filing.label}\0${value}`, id);
+    else if (filing.kind === 'value') for (const value of filing.values) unfileFrom(this.#selectorsByLabelValue, filing.label, value, id);
   }
 
   #unfileItem(id: TItemId, effective: ReadonlyMap<string, string>): void {
-    for (const [name, value] of effective) {
-      removeFrom(this.#itemsByLabelValue, `${name}\0${value}`, id);
-      removeFrom(this.#itemsByLabel, name, id);
-    }
+    for (const [name, value] of effective) unfileFrom(this.#itemsByLabel, name, value, id);
   }
 
   #start(selectorId: TSelectorId, itemId: TItemId): void {

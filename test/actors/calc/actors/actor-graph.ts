@@ -25,7 +25,7 @@ export interface ActorGraphUnderTest extends GraphUnderTest {
   readonly sink: StateSink;
 }
 
-export function actorGraph(sim: Simulation, invalid: InvalidRecord[] = [], options: { batchSize?: number; mailboxCapacity?: number } = {}): ActorGraphUnderTest {
+export function actorGraph(sim: Simulation, invalid: InvalidRecord[] = [], options: { batchSize?: number; mailboxCapacity?: number; memberShards?: number } = {}): ActorGraphUnderTest {
   const sink = new StateSink();
   const graph = ActorCalcGraph.spawn(sim.system, { hostname: LOCAL_HOST, sink, onInvalid: (record) => invalid.push(record), ...options });
   return {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CALC_PATHS } from '../../../../src/actors/calc/actors/stages.js';
+import { memberShardPath } from '../../../../src/actors/calc/actors/member-shards.js';
 import { FusedCalcGraph } from '../../../../src/actors/calc/fused.js';
 import { StateSink } from '../../../../src/actors/calc/output/dataplane-connection.js';
 import { Simulation } from '../../../../src/runtime/simulation.js';
@@ -47,6 +48,40 @@ describe('the actor calc graph reaches the same views as the fused one', () => {
     expect(actors.sink.state.messages).toBe(fusedSink.state.messages);
     expect(actors.sink.state.view()).toEqual(fusedSink.state.view());
   });
+});
+
+describe('with the member calculator split into shards, the actor calc graph reaches the same views as the fused one', () => {
+  for (const [listName, states] of Object.entries(STATE_LISTS)) {
+    for (const memberShards of [2, 3]) {
+      it(`${listName} (${memberShards} shards, reversed KV order too, every flush strategy)`, async () => {
+        for (const strategy of STRATEGIES) {
+          for (const expand of [EXPANSIONS['identity']!, EXPANSIONS['reversed KV order']!]) {
+            const sim = new Simulation({ seed: memberShards, throughput: 3 });
+            const graph = actorGraph(sim, [], { memberShards });
+            const checkpoints = await driveStates(graph, expand(states), strategy);
+            for (const checkpoint of checkpoints) expect(checkpoint.actual, `${checkpoint.state} [${strategy}]`).toEqual(checkpoint.expected);
+            expect(crashes(sim)).toEqual([]);
+            expect(graph.sink.state.view()).toEqual(await graph.view());
+          }
+        }
+      });
+    }
+  }
+
+  for (const path of [memberShardPath(1), memberShardPath(2), CALC_PATHS.members]) {
+    it(`recovers when ${path} crashes mid-run (2 shards)`, async () => {
+      const states = ALL_STATES.filter((_state, index) => index % 3 === 0);
+      const sim = new Simulation({ seed: 5, throughput: 2 });
+      const graph = actorGraph(sim, [], { memberShards: 2 });
+      const crashing = crashingOnceInSync(graph, graph.sink, () => sim.system.faults.crashNext(path));
+      const checkpoints = await driveStates(crashing.graph, states, 'after each KV');
+      expect(crashing.crashed()).toBe(true);
+      expect(crashes(sim).map((line) => line.split(':')[0])).toEqual([path]);
+      for (const checkpoint of checkpoints) expect(checkpoint.actual, checkpoint.state).toEqual(checkpoint.expected);
+      expect(graph.sink.state.inSyncCount).toBe(1);
+      expect(graph.graph.epochs.current).toBe(1);
+    });
+  }
 });
 
 describe('a calculator that crashes mid-run is restarted and the graph recovers from upstream state', () => {

@@ -1,5 +1,6 @@
 /**
- * The actor wiring with its calculators spread over two worker threads (calc-placement.ts), behind
+ * The actor wiring with its calculators spread over two worker threads (calc-placement.ts), the member
+ * calculator in two shards (one per worker) unless `memberShards` says otherwise, behind
  * the state driver's surface. Real threads, so real time: every call is awaited as it is.
  */
 import { CALC_SPREAD_PLACEMENT } from '../../../../src/actors/calc/actors/calc-placement.js';
@@ -16,10 +17,10 @@ export interface ThreadedGraphUnderTest extends GraphUnderTest {
   close(): Promise<void>;
 }
 
-export function threadedGraph(options: { batchSize?: number } = {}): ThreadedGraphUnderTest {
+export function threadedGraph(options: { batchSize?: number; memberShards?: number } = {}): ThreadedGraphUnderTest {
   const system = new ActorSystem({ seed: 1, placement: CALC_SPREAD_PLACEMENT });
   const sink = new StateSink();
-  const graph = ActorCalcGraph.spawn(system, { hostname: LOCAL_HOST, sink, timeoutMs: 30_000, ...options });
+  const graph = ActorCalcGraph.spawn(system, { hostname: LOCAL_HOST, sink, timeoutMs: 30_000, memberShards: 2, ...options });
   return {
     system,
     graph,

@@ -1,0 +1,69 @@
+/**
+ * The member calculator split by endpoint. With one shard (the default) the graph is as drawn in
+ * wiring.ts. With N > 1, each endpoint or network set lives on one shard, chosen by a hash of its key;
+ * every shard hears every IP set's lifecycle and every profile's labels, and computes the members its
+ * own endpoints give. `/calc/member-calc` then merges them (labels/member-merge.ts): a member is in a
+ * set while any shard has it, and overlap suppression runs there, over the whole set.
+ *
+ *   source ──endpoints by key hash──▶ /calc/member-shard-1..N ──members──▶ /calc/member-calc ──▶ sequencer
+ *   scanner ──IP set lifecycle (all)─▶          ▲                            (merge, aligned barriers)
+ *   source ──profile labels (all)──────────────┘
+ *
+ * The shards' label indexes do the heavy part of a snapshot (filing and matching 100,000 endpoints),
+ * so on two worker threads each does half. A placement asks for shards by naming them: the count is
+ * the highest `/calc/member-shard-N` its rules place.
+ */
+import type { ModelUpdate } from '../model/records.js';
+import { keyString } from '../model/records.js';
+import type { Placement } from '../../../runtime/threads/placement.js';
+import { CALC_PATHS } from './calc-paths.js';
+import type { Outbox } from './stage-actor.js';
+
+export const MAX_MEMBER_SHARDS = 8;
+const MEMBERS = CALC_PATHS.members;
+const SHARD_PREFIX = '/calc/member-shard-';
+
+export function memberShardPath(index: number): string {
+  return `${SHARD_PREFIX}${index}`;
+}
+
+export function shardIndexOf(path: string): number {
+  const index = Number(path.slice(SHARD_PREFIX.length));
+  if (!path.startsWith(SHARD_PREFIX) || !Number.isInteger(index) || index < 1 || index > MAX_MEMBER_SHARDS) throw new RangeError(`invariant: ${path} is not a member shard`);
+  return index;
+}
+
+export function checkShardCount(shards: number): void {
+  if (!Number.isInteger(shards) || shards < 1 || shards > MAX_MEMBER_SHARDS) throw new RangeError(`memberShards must be an integer from 1 to ${MAX_MEMBER_SHARDS}, not ${shards}`);
+}
+
+/** The actors that hear the member calculator's inputs: the calculator itself, or its shards. */
+export function memberInputs(shards: number): readonly string[] {
+  if (shards <= 1) return [MEMBERS];
+  return Array.from({ length: shards }, (_, index) => memberShardPath(index + 1));
+}
+
+/** FNV-1a over the key's UTF-16 units: stable across threads and processes, cheap, spread evenly. */
+export function shardOfKey(key: string, shards: number): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < key.length; index += 1) hash = Math.imul(hash ^ key.charCodeAt(index), 0x01000193);
+  return ((hash >>> 0) % shards) + 1;
+}
+
+/** Hands an update meant for the member calculator to the shard that owns it (profile labels: to all). */
+export function pushToMembers(out: Outbox, update: ModelUpdate, shards: number): void {
+  if (shards <= 1) out.push(MEMBERS, update);
+  else if (update.type === 'ProfileLabels') for (let index = 1; index <= shards; index += 1) out.push(memberShardPath(index), update);
+  else out.push(memberShardPath(shardOfKey(keyString(update), shards)), update);
+}
+
+/** How many shards a placement asks for: the highest `/calc/member-shard-N` it places (1 if none). */
+export function memberShardsOf(placement: Placement): number {
+  let shards = 1;
+  for (const path of Object.keys(placement.describe().actors)) {
+    if (!path.startsWith(SHARD_PREFIX)) continue;
+    const index = Number(path.slice(SHARD_PREFIX.length));
+    if (Number.isInteger(index) && index >= 1 && index <= MAX_MEMBER_SHARDS) shards = Math.max(shards, index);
+  }
+  return shards;
+}
