@@ -14,7 +14,7 @@ import type { AnyActorLogic, EventFromLogic, InputFrom } from 'xstate';
 import { ActorCell } from './actor-cell.js';
 import { ActorDurability } from './persistence/durable.js';
 import type { DurableOptions } from './persistence/durable.js';
-import type { CellSpec } from './cell-spec.js';
+import type { CellSpec, WireFormat } from './cell-spec.js';
 import { ActorRef } from './actor-ref.js';
 import type { MessageOf, Reply, RefRouter, SendResult } from './actor-ref.js';
 import { offerFrom } from './cell-host.js';
@@ -62,6 +62,8 @@ export interface SpawnOptions<TInput = unknown> {
   readonly maxMessageCrashes?: number;
   /** Makes the actor durable: saved to the store after every step, restored at every start (persistence/durable.ts). */
   readonly durable?: DurableOptions;
+  /** How messages from other threads reach it: `clone` (default) or `json` for plain data (cell-spec.ts). */
+  readonly wire?: WireFormat;
 }
 
 export interface SupervisorSpawnOptions extends Partial<Omit<SupervisorOptions, 'intensity' | 'backoff'>> {
@@ -381,6 +383,7 @@ export class ActorSystem implements CellHost, RefRouter {
       mailbox: { ...DEFAULT_MAILBOX, ...options.mailbox },
       shutdownGraceMs: options.shutdownGraceMs ?? 5000,
       maxMessageCrashes: options.maxMessageCrashes ?? 3,
+      wire: options.wire ?? 'clone',
       ...(options.durable === undefined ? {} : { durable: new ActorDurability(path, options.durable) }),
     };
     const cell = this.#threads === undefined || kind === 'supervisor' ? new ActorCell(spec, this) : this.#threads.placed(spec, logic, options.durable !== undefined);

@@ -82,9 +82,9 @@ export class MainThreads {
     if (thread !== 'main') checkPlaceable(spec, logic, durable, thread);
     const slot = this.#slots.allocate();
     this.#router.occupancy.reset(slot);
-    const entry = { thread, slot, capacity: spec.mailbox.capacity, policy: spec.mailbox.policy, maxWaiting: spec.mailbox.maxWaiting ?? Math.max(64, spec.mailbox.capacity) };
+    const entry = { thread, slot, capacity: spec.mailbox.capacity, policy: spec.mailbox.policy, maxWaiting: spec.mailbox.maxWaiting ?? Math.max(64, spec.mailbox.capacity), json: spec.wire === 'json' };
     this.#router.directory.set(spec.path, entry);
-    for (const worker of this.#pool.threads) this.#router.post(worker, ['dir', spec.path, slot, entry.capacity, entry.policy, entry.maxWaiting]);
+    for (const worker of this.#pool.threads) this.#router.post(worker, ['dir', spec.path, slot, entry.capacity, entry.policy, entry.maxWaiting, entry.json]);
     if (thread !== 'main') {
       const pool = this.#pool;
       return new RemoteCell(spec, thread, logicReference(logic)!, slot, {

@@ -130,6 +130,7 @@ export class RemoteCell {
       mailbox: maxWaiting === undefined ? { capacity, policy } : { capacity, policy, maxWaiting },
       shutdownGraceMs: this.spec.shutdownGraceMs,
       maxMessageCrashes: this.spec.maxMessageCrashes,
+      wire: this.spec.wire,
       slot: this.#slot,
     };
   }

@@ -29,6 +29,8 @@ export interface DirectoryEntry {
   readonly policy: OverflowPolicy;
   /** Messages that may wait for room (block, coalesce) before further sends are rejected, as on one thread. */
   readonly maxWaiting: number;
+  /** Its payloads cross as JSON text (cell-spec.ts WireFormat). */
+  readonly json: boolean;
 }
 
 /** How a message crossed: reserved, evicting, unreserved, or only a rejection to count. */
@@ -108,9 +110,9 @@ export class RemoteRouter {
     else this.#heldFor(thread).push('c', item);
   }
 
-  #message(thread: ThreadName, to: string, type: string, payload: unknown, sender: string | undefined, correlationId: string | undefined, enqueuedAt: number, mode: CrossingMode): void {
+  #message(thread: ThreadName, to: string, type: string, payload: unknown, sender: string | undefined, correlationId: string | undefined, enqueuedAt: number, mode: CrossingMode, json = false): void {
     const link = this.#links.get(thread);
-    if (link !== undefined) link.message(to, type, payload, sender, correlationId, enqueuedAt, mode);
+    if (link !== undefined) link.message(to, type, payload, sender, correlationId, enqueuedAt, mode, json);
     else this.#heldFor(thread).push('m', to, type, payload, sender, correlationId, enqueuedAt, mode);
   }
 
@@ -124,7 +126,7 @@ export class RemoteRouter {
     const thread = entry.thread;
     const lane = this.#lanes.get(to);
     if (lane === undefined && this.occupancy.tryReserve(entry.slot, entry.capacity)) {
-      this.#message(thread, to, type, payload, sender, correlationId, enqueuedAt, 'r');
+      this.#message(thread, to, type, payload, sender, correlationId, enqueuedAt, 'r', entry.json);
       return undefined;
     }
     if (entry.policy === 'fail' && lane === undefined) {
@@ -132,7 +134,7 @@ export class RemoteRouter {
       return new MailboxFullError(to, entry.capacity);
     }
     if (entry.policy === 'drop-oldest' && lane === undefined) {
-      this.#message(thread, to, type, payload, sender, correlationId, enqueuedAt, 'e');
+      this.#message(thread, to, type, payload, sender, correlationId, enqueuedAt, 'e', entry.json);
       return undefined;
     }
     if ((lane?.length ?? 0) >= entry.maxWaiting) {
@@ -157,7 +159,7 @@ export class RemoteRouter {
       const seen = this.occupancy.load(entry.slot);
       if (this.occupancy.tryReserve(entry.slot, entry.capacity)) {
         const { fields, sent } = lane.shift()!;
-        this.#message(entry.thread, ...fields, 'r');
+        this.#message(entry.thread, ...fields, 'r', entry.json);
         sent();
         continue;
       }

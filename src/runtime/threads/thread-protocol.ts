@@ -19,7 +19,7 @@ import type { ActorStats } from '../stats.js';
 import type { ChildKind, ExitReason } from '../supervision/restart-policy.js';
 import type { FailureOrigin } from '../supervision/supervisor-logic.js';
 import type { MessagePort } from 'node:worker_threads';
-import type { CellStatus } from '../cell-spec.js';
+import type { CellStatus, WireFormat } from '../cell-spec.js';
 import type { LogicReference } from './logic-registry.js';
 import type { PlacementConfig, ThreadName } from './placement.js';
 
@@ -32,6 +32,7 @@ export interface RemoteSpawnSpec {
   readonly mailbox: { readonly capacity: number; readonly policy: OverflowPolicy; readonly maxWaiting?: number };
   readonly shutdownGraceMs: number;
   readonly maxMessageCrashes: number;
+  readonly wire: WireFormat;
   readonly slot: number;
 }
 
@@ -67,7 +68,7 @@ export interface WorkerInit {
   readonly entry?: string;
 }
 
-export type DirectoryItem = readonly ['dir', string, number, number, OverflowPolicy, number] | readonly ['undir', string];
+export type DirectoryItem = readonly ['dir', string, number, number, OverflowPolicy, number, boolean] | readonly ['undir', string];
 
 export type WorkerNotice =
   | readonly ['exit', string, ExitReason, FailureOrigin | undefined, CellStatus, number, ErrorSummary | undefined]

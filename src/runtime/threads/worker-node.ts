@@ -76,12 +76,15 @@ export class WorkerNode implements CellHost {
     const logic: AnyActorLogic = await importLogic(spec.logic);
     const cellSpec: CellSpec = {
       path: spec.path, parent: spec.parent, kind: 'actor', childKind: spec.childKind, logic, input: undefined,
-      mailbox: spec.mailbox, shutdownGraceMs: spec.shutdownGraceMs, maxMessageCrashes: spec.maxMessageCrashes,
+      mailbox: spec.mailbox, shutdownGraceMs: spec.shutdownGraceMs, maxMessageCrashes: spec.maxMessageCrashes, wire: spec.wire,
     };
     const cell = new ActorCell(cellSpec, this);
     cell.mailbox.share(this.router.occupancy, spec.slot);
     this.#cells.set(spec.path, cell);
-    this.router.directory.set(spec.path, { thread: this.thread, slot: spec.slot, capacity: spec.mailbox.capacity, policy: spec.mailbox.policy, maxWaiting: spec.mailbox.maxWaiting ?? Math.max(64, spec.mailbox.capacity) });
+    this.router.directory.set(spec.path, {
+      thread: this.thread, slot: spec.slot, capacity: spec.mailbox.capacity, policy: spec.mailbox.policy,
+      maxWaiting: spec.mailbox.maxWaiting ?? Math.max(64, spec.mailbox.capacity), json: spec.wire === 'json',
+    });
     const early = this.#early.get(spec.path);
     if (early !== undefined) {
       this.#early.delete(spec.path);
@@ -187,7 +190,7 @@ export class WorkerNode implements CellHost {
     switch (item[0]) {
       case 'dir': {
         const path = item[1] as string;
-        this.router.directory.set(path, { thread: this.router.placement.threadOf(path), slot: item[2] as number, capacity: item[3] as number, policy: item[4] as never, maxWaiting: item[5] as number });
+        this.router.directory.set(path, { thread: this.router.placement.threadOf(path), slot: item[2] as number, capacity: item[3] as number, policy: item[4] as never, maxWaiting: item[5] as number, json: item[6] === true });
         return;
       }
       case 'undir': this.router.directory.delete(item[1] as string); return;

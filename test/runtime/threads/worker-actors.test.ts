@@ -59,10 +59,10 @@ describe('actors on worker threads', () => {
     expect(system.threadOf('/w/counter')).toBe('worker:1');
   });
 
-  it('keep each sender\'s order, worker to worker (directly) and main to worker', async () => {
+  for (const wire of ['clone', 'json'] as const) it(`keep each sender's order, worker to worker (directly) and main to worker (wire: ${wire})`, async () => {
     const system = threaded({ '/w/doubler': 'worker:1', '/w/counter': 'worker:2' });
-    system.spawn('/w/counter', counter);
-    system.spawn('/w/doubler', doubler, { input: { to: '/w/counter' } });
+    system.spawn('/w/counter', counter, { wire });
+    system.spawn('/w/doubler', doubler, { input: { to: '/w/counter' }, wire });
     for (let n = 1; n <= 500; n += 1) {
       await system.send('/w/doubler', { type: 'item', payload: n }); // arrives doubled: even
       await system.send('/w/counter', add(-n)); // straight from main: negative

@@ -14,7 +14,6 @@
  * the highest `/calc/member-shard-N` its rules place.
  */
 import type { ModelUpdate } from '../model/records.js';
-import { keyString } from '../model/records.js';
 import type { Placement } from '../../../runtime/threads/placement.js';
 import { CALC_PATHS } from './calc-paths.js';
 import type { Outbox } from './stage-actor.js';
@@ -43,10 +42,23 @@ export function memberInputs(shards: number): readonly string[] {
   return Array.from({ length: shards }, (_, index) => memberShardPath(index + 1));
 }
 
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+function fnv(hash: number, text: string): number {
+  for (let index = 0; index < text.length; index += 1) hash = Math.imul(hash ^ text.charCodeAt(index), FNV_PRIME);
+  return hash;
+}
+
 /** FNV-1a over the key's UTF-16 units: stable across threads and processes, cheap, spread evenly. */
 export function shardOfKey(key: string, shards: number): number {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < key.length; index += 1) hash = Math.imul(hash ^ key.charCodeAt(index), 0x01000193);
+  return ((fnv(FNV_OFFSET, key) >>> 0) % shards) + 1;
+}
+
+/** `shardOfKey(keyString(update))`, without building the key string (one per record of a snapshot). */
+export function shardOfUpdate(update: ModelUpdate, shards: number): number {
+  let hash = fnv(FNV_OFFSET, update.type);
+  for (const part of Object.values(update.key)) hash = fnv(fnv(hash, '/'), String(part));
   return ((hash >>> 0) % shards) + 1;
 }
 
@@ -54,7 +66,7 @@ export function shardOfKey(key: string, shards: number): number {
 export function pushToMembers(out: Outbox, update: ModelUpdate, shards: number): void {
   if (shards <= 1) out.push(MEMBERS, update);
   else if (update.type === 'ProfileLabels') for (let index = 1; index <= shards; index += 1) out.push(memberShardPath(index), update);
-  else out.push(memberShardPath(shardOfKey(keyString(update), shards)), update);
+  else out.push(memberShardPath(shardOfUpdate(update, shards)), update);
 }
 
 /** How many shards a placement asks for: the highest `/calc/member-shard-N` it places (1 if none). */

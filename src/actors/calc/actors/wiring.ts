@@ -116,7 +116,8 @@ export class ActorCalcGraph {
     // A message that crashed a calculator is dropped by its new epoch anyway; retrying it is pointless.
     for (const [path, stage] of stages) {
       const input: StageInput = { path, stage, options: stageOptions, epochs: epochs.buffer, figures: figures.shared };
-      system.spawn(path, stageLogic, { mailbox, maxMessageCrashes: 1, input });
+      // Batches of plain data: across threads they travel as JSON (runtime/cell-spec.ts WireFormat).
+      system.spawn(path, stageLogic, { mailbox, maxMessageCrashes: 1, input, wire: 'json' });
     }
     system.spawn(CALC_PATHS.epochs, epochCoordinatorLogic, { mailbox });
     system.spawn(CALC_PATHS.source, sourceLogic, {

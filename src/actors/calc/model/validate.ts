@@ -5,6 +5,7 @@
  * even be a deletion: it is reported and dropped.
  */
 import type { z } from 'zod';
+import { fastEndpointKey, fastEndpointValue } from './endpoint-fast-path.js';
 import type { ModelUpdate } from './records.js';
 import { KEY_SCHEMAS, MODEL_TYPES, VALUE_SCHEMAS } from './schema.js';
 import type { ModelType } from './schema.js';
@@ -34,6 +35,11 @@ export function validateRecord(record: unknown): Validated {
     return { invalid: { type: String(raw.type), key: raw.key, reason: `unknown record type ${JSON.stringify(raw.type)}; expected one of ${MODEL_TYPES.join(', ')}` } };
   }
   const type = raw.type;
+  if (type === 'WorkloadEndpoint') {
+    const fastKey = fastEndpointKey(raw.key);
+    const fastValue = fastKey === undefined || raw.value === null || raw.value === undefined ? undefined : fastEndpointValue(raw.value);
+    if (fastValue !== undefined) return { update: { type, key: fastKey!, value: fastValue } };
+  }
   const key = KEY_SCHEMAS[type].safeParse(raw.key ?? (type === 'ReadyFlag' ? {} : undefined));
   if (!key.success) return { invalid: { type, key: raw.key, reason: `key: ${describeIssues(key.error)}` } };
   const deletion = { type, key: key.data, value: null } as ModelUpdate;

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { CALC_SPREAD_PLACEMENT } from '../../../../src/actors/calc/actors/calc-placement.js';
 import { calcEdges } from '../../../../src/actors/calc/actors/calc-metrics.js';
 import { CALC_PATHS } from '../../../../src/actors/calc/actors/calc-paths.js';
-import { checkShardCount, memberInputs, memberShardsOf, shardOfKey } from '../../../../src/actors/calc/actors/member-shards.js';
+import { keyString } from '../../../../src/actors/calc/model/records.js';
+import type { ModelUpdate } from '../../../../src/actors/calc/model/records.js';
+import { checkShardCount, memberInputs, memberShardsOf, shardOfKey, shardOfUpdate } from '../../../../src/actors/calc/actors/member-shards.js';
 import { Placement } from '../../../../src/runtime/threads/placement.js';
 
 describe('member shards', () => {
@@ -18,6 +20,12 @@ describe('member shards', () => {
     for (let index = 0; index < 3_000; index += 1) counts[shardOfKey(`WorkloadEndpoint/node-${index % 7}/k8s/ns/pod-${index}/eth0`, 3) - 1]! += 1;
     for (const count of counts) expect(count).toBeGreaterThan(900);
     expect(shardOfKey('NetworkSet/trusted-1', 4)).toBe(shardOfKey('NetworkSet/trusted-1', 4));
+    const updates: ModelUpdate[] = [
+      { type: 'WorkloadEndpoint', key: { hostname: 'n1', orchestratorId: 'k8s', workloadId: 'ns/pod-1', endpointId: 'eth0' }, value: null },
+      { type: 'HostEndpoint', key: { hostname: 'n2', endpointId: 'eth1' }, value: null },
+      { type: 'NetworkSet', key: { name: 'trusted' }, value: null },
+    ];
+    for (const update of updates) for (const shards of [2, 3, 5]) expect(shardOfUpdate(update, shards)).toBe(shardOfKey(keyString(update), shards));
   });
 
   it('refuse a count outside 1..8 with a message naming it', () => {
