@@ -159,16 +159,18 @@ export class LabelIndex<TSelectorId, TItemId> {
   #refresh(id: TItemId, item: ItemState<TSelectorId>): void {
     const effective = new Map<string, string>();
     for (let index = item.parents.length - 1; index >= 0; index -= 1) {
-      for (const [name, value] of Object.entries(this.#parentLabels.get(item.parents[index]!) ?? {})) effective.set(name, value);
+      const labels = this.#parentLabels.get(item.parents[index]!);
+      if (labels !== undefined) for (const name in labels) effective.set(name, labels[name]!);
     }
-    for (const [name, value] of Object.entries(item.own)) effective.set(name, value);
+    const own = item.own;
+    for (const name in own) effective.set(name, own[name]!);
     this.#unfileItem(id, item.effective);
     item.effective = effective;
     for (const [name, value] of effective) fileUnder(this.#itemsByLabel, name, value, id);
     const matching = new Set<TSelectorId>();
-    for (const selectorId of this.#candidateSelectors(effective)) {
+    this.#forCandidateSelectors(effective, (selectorId) => {
       if (this.#evaluate(this.#selectors.get(selectorId)!.selector, item)) matching.add(selectorId);
-    }
+    });
     for (const selectorId of matching) if (!item.matches.has(selectorId)) this.#start(selectorId, id);
     for (const selectorId of [...item.matches]) if (!matching.has(selectorId)) this.#stop(selectorId, id);
   }
@@ -191,13 +193,19 @@ export class LabelIndex<TSelectorId, TItemId> {
     }
   }
 
-  #candidateSelectors(effective: ReadonlyMap<string, string>): Set<TSelectorId> {
-    const candidates = new Set(this.#unrestricted);
+  /**
+   * Calls `visit` once for each selector that may match labels `effective`. No set is needed to
+   * dedupe: a selector is filed in one place (unrestricted, one label's presence, or that label's
+   * values), and an item has one value per label.
+   */
+  #forCandidateSelectors(effective: ReadonlyMap<string, string>, visit: (id: TSelectorId) => void): void {
+    for (const id of this.#unrestricted) visit(id);
     for (const [name, value] of effective) {
-      for (const id of this.#selectorsByLabelValue.get(name)?.get(value) ?? []) candidates.add(id);
-      for (const id of this.#selectorsByLabel.get(name) ?? []) candidates.add(id);
+      const byValue = this.#selectorsByLabelValue.get(name)?.get(value);
+      if (byValue !== undefined) for (const id of byValue) visit(id);
+      const present = this.#selectorsByLabel.get(name);
+      if (present !== undefined) for (const id of present) visit(id);
     }
-    return candidates;
   }
 
   #fileSelector(id: TSelectorId, filing: Filing): void {
