@@ -6,48 +6,18 @@
  * numbers without gap or repeat, nothing referenced before it exists) and end at the same view as the
  * fused calculation of the final files.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ActorCalcGraph } from '../../src/actors/calc/actors/wiring.js';
-import { FusedCalcGraph } from '../../src/actors/calc/fused.js';
-import { StateSink } from '../../src/actors/calc/output/dataplane-connection.js';
-import { DataplaneState } from '../../src/actors/calc/output/dataplane-state.js';
-import type { DataplaneView } from '../../src/actors/calc/output/dataplane-state.js';
 import { MemoryStreamSink } from '../../src/adapters/dataplane/memory-stream-sink.js';
 import type { ModelRecord } from '../../src/adapters/datastore/convert/resource.js';
 import { FileDatastore } from '../../src/adapters/datastore/file-datastore.js';
-import { MemoryFileSystem } from '../../src/adapters/datastore/file-system.js';
-import { SimulatedClock } from '../../src/runtime/clock.js';
+import type { MemoryFileSystem } from '../../src/adapters/datastore/file-system.js';
 import { MemoryBackend } from '../../src/runtime/persistence/memory-backend.js';
 import { StateStore } from '../../src/runtime/persistence/state-store.js';
 import type { Durability } from '../../src/runtime/persistence/state-store.js';
 import { Simulation } from '../../src/runtime/simulation.js';
 import { withReplayHint } from './harness.js';
-
-const ROOT = '/cluster';
-const HOSTNAME = 'node-1';
-const EXAMPLE = new URL('../../examples/cluster/', import.meta.url).pathname;
-
-const NEW_POD = `apiVersion: v1
-kind: Pod
-metadata: {name: late-1, namespace: shop, labels: {app: frontend, tier: web}}
-spec: {nodeName: node-1, containers: [{name: main, image: x}]}
-status: {phase: Running, podIP: 10.244.1.99, podIPs: [{ip: 10.244.1.99}]}
-`;
-
-/** Changes to the files while the agent runs (or is down), at these simulated times. */
-const EDITS: readonly { at: number; apply: (fs: MemoryFileSystem) => void }[] = [
-  { at: 1_000, apply: (fs) => fs.write(`${ROOT}/pods.yaml`, fs.files.get(`${ROOT}/pods.yaml`)!.replace('{app: frontend, tier: web}', '{app: frontend, tier: edge}')) },
-  { at: 2_000, apply: (fs) => fs.delete(`${ROOT}/network-policies.yaml`) },
-  { at: 3_000, apply: (fs) => fs.write(`${ROOT}/late.yaml`, NEW_POD) },
-];
-
-function exampleFiles(): MemoryFileSystem {
-  const fs = new MemoryFileSystem();
-  for (const name of readdirSync(EXAMPLE)) fs.files.set(join(ROOT, name), readFileSync(join(EXAMPLE, name), 'utf8'));
-  return fs;
-}
+import { EDITS, HOSTNAME, ROOT, applyStream, exampleFiles, expectedAfterEdits, withoutSetMeta } from './cluster-files.js';
 
 interface World { readonly backend: MemoryBackend; readonly stream: MemoryStreamSink; readonly fs: MemoryFileSystem; readonly applied: Set<number> }
 
@@ -74,24 +44,6 @@ function boot(world: World, seed: number, durability: Durability, startMs: numbe
   return { sim, store, datastore };
 }
 
-async function fusedView(fs: MemoryFileSystem): Promise<DataplaneView> {
-  const records: ModelRecord[] = [];
-  const datastore = new FileDatastore(ROOT, { fs, clock: new SimulatedClock() });
-  await datastore.start({ onUpdates: (updates) => records.push(...updates), onStatus: () => undefined, onProblem: () => undefined });
-  datastore.stop();
-  const sink = new StateSink();
-  const fused = new FusedCalcGraph({ hostname: HOSTNAME, sink });
-  fused.onRecords(records);
-  fused.onStatus('InSync');
-  return withoutSetMeta(sink.state.view());
-}
-
-/** The stream carries no IP set metadata (selectors are for people), so views are compared without it. */
-function withoutSetMeta(view: DataplaneView): DataplaneView {
-  const ipSets = Object.fromEntries(Object.entries(view.ipSets).map(([id, set]) => [id, { type: set.type, members: set.members }]));
-  return { ...view, ipSets };
-}
-
 /** Kills the agent after `killAfter` steps, restarts it, and runs the second life to the end. */
 async function killAndRestart(seed: number, durability: Durability, killAfter: number): Promise<{ finishedEarly: boolean; stream: MemoryStreamSink; fs: MemoryFileSystem }> {
   const world: World = { backend: new MemoryBackend(), stream: new MemoryStreamSink(), fs: exampleFiles(), applied: new Set() };
@@ -109,17 +61,11 @@ async function killAndRestart(seed: number, durability: Durability, killAfter: n
   return { finishedEarly, stream: world.stream, fs: world.fs };
 }
 
-function applyStream(stream: MemoryStreamSink): DataplaneView {
-  const replayed = new DataplaneState();
-  for (const message of stream.messages) replayed.apply(message); // checks sequence numbers and Felix's invariants
-  return replayed.view();
-}
-
 describe('a durable agent killed at any step and restarted', () => {
   // `off` keeps nothing but the stream itself: the mirror is rebuilt from it and the datastore resent whole.
   for (const durability of ['sync', 'batch', 'off'] as const) {
     it(`ends at the fused view with an unbroken stream, whatever the step (${durability})`, async () => {
-      const expected = await fusedView((() => { const fs = exampleFiles(); for (const edit of EDITS) edit.apply(fs); return fs; })());
+      const expected = await expectedAfterEdits();
       let kills = 0;
       for (let killAfter = 0; ; killAfter += 1) {
         const { finishedEarly, stream } = await killAndRestart(7, durability, killAfter);
@@ -136,7 +82,7 @@ describe('a durable agent killed at any step and restarted', () => {
 describe('a durable actor that crashes inside a running agent', () => {
   for (const path of ['/calc/source', '/calc/dataplane', '/calc/member-calc'] as const) {
     it(`${path} restarts from its saved state and the stream stays unbroken`, async () => {
-      const expected = await fusedView((() => { const fs = exampleFiles(); for (const edit of EDITS) edit.apply(fs); return fs; })());
+      const expected = await expectedAfterEdits();
       let crashes = 0;
       for (let crashAfter = 5; crashAfter < 200; crashAfter += 15) {
         const world: World = { backend: new MemoryBackend(), stream: new MemoryStreamSink(), fs: exampleFiles(), applied: new Set() };
