@@ -386,7 +386,7 @@ export class ActorSystem implements CellHost, RefRouter {
       wire: options.wire ?? 'clone',
       ...(options.durable === undefined ? {} : { durable: new ActorDurability(path, options.durable) }),
     };
-    const cell = this.#threads === undefined || kind === 'supervisor' ? new ActorCell(spec, this) : this.#threads.placed(spec, logic, options.durable !== undefined);
+    const cell = this.#threads === undefined || kind === 'supervisor' ? new ActorCell(spec, this) : this.#threads.placed(spec, logic);
     this.#cells.set(path, cell);
     if (this.events.wants('actor.spawned')) {
       this.events.publish({ type: 'actor.spawned', at: this.clock.now(), path, parent, kind });

@@ -2,7 +2,9 @@
 import { assign, setup } from 'xstate';
 import { reply, sendTo } from '../../src/runtime/message.js';
 import type { Envelope, SendCommand } from '../../src/runtime/message.js';
-import { placeable } from '../../src/runtime/threads/logic-registry.js';
+import { placeable, placeableDurability } from '../../src/runtime/threads/logic-registry.js';
+import type { StateStore } from '../../src/runtime/persistence/state-store.js';
+import type { DurableOptions } from '../../src/runtime/persistence/durable.js';
 
 export type CounterEvent =
   | Envelope<{ type: 'add'; payload: number }>
@@ -30,6 +32,17 @@ export const counter = placeable(import.meta.url, 'counter', setup({
     boom: { actions: { type: 'explode', params: ({ event }) => ({ message: event.payload ?? 'boom' }) } },
     get: { actions: reply(({ context }) => ({ type: 'value', payload: context.sum })) },
     'get-for': { actions: sendTo(({ event }) => event.payload, ({ context }) => ({ type: 'value', payload: context.sum })) },
+  },
+}));
+
+/** The counter's sum kept in a store (its `seen` list starts empty again); placeable on a worker. */
+export const counterDurability = placeableDurability(import.meta.url, 'counterDurability', (store: StateStore): DurableOptions<{ sum: number; seen: number[] }, unknown> => ({
+  store,
+  version: 1,
+  save: (context, state) => state.put('sum', context.sum),
+  restore: (state) => {
+    const sum = state.get('sum') as number | undefined;
+    return sum === undefined ? undefined : { sum, seen: [] };
   },
 }));
 

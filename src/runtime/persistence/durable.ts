@@ -56,6 +56,8 @@ const HEADER = '$actor';
 export class ActorDurability {
   readonly #path: string;
   readonly #options: DurableOptions;
+  /** As given at spawn (a worker-placed actor's are rebuilt there from their factory: threads/logic-registry.ts). */
+  readonly options: DurableOptions;
   readonly view: ActorStateView;
   /** When each pending delayed event is due, on the system clock (stamped after the step that armed it). */
   readonly #dueAt = new WeakMap<ScheduledEvent, number>();
@@ -65,6 +67,7 @@ export class ActorDurability {
   constructor(path: string, options: DurableOptions) {
     this.#path = path;
     this.#options = options;
+    this.options = options;
     const store = options.store;
     const prefix = `${path}#`;
     this.view = {

@@ -14,7 +14,7 @@ import { open } from 'lmdb';
 import type { Database, RootDatabase } from 'lmdb';
 import type { Clock } from '../clock.js';
 import { CorruptStateError, PersistenceError, StateStore } from './state-store.js';
-import type { Durability, StoreBackend } from './state-store.js';
+import type { Durability, StoreBackend, StoreShare } from './state-store.js';
 
 /** The layout of everything troupe stores; a different number means "cannot read, resync". */
 export const STATE_SCHEMA_VERSION = 1;
@@ -176,5 +176,9 @@ export function openStateStore(options: OpenStateOptions): StateStore {
     void db.close();
     throw new PersistenceError('PERSIST_ERR_STATE_DIR', `state directory ${options.dir} cannot be written: ${(error as Error).message}`, { cause: error });
   }
-  return new StateStore(new LmdbBackend(db), { durability: options.durability, clock: options.clock, ...(options.batchMs === undefined ? {} : { batchMs: options.batchMs }) });
+  const share: StoreShare = {
+    dir: options.dir, durability: options.durability,
+    ...(options.batchMs === undefined ? {} : { batchMs: options.batchMs }), ...(options.schemaVersion === undefined ? {} : { schemaVersion: options.schemaVersion }),
+  };
+  return new StateStore(new LmdbBackend(db), { durability: options.durability, clock: options.clock, share, ...(options.batchMs === undefined ? {} : { batchMs: options.batchMs }) });
 }

@@ -53,6 +53,16 @@ export interface StateStoreOptions {
   readonly clock: Clock;
   /** Group-commit window in batch mode. Default 100 ms. */
   readonly batchMs?: number;
+  /** How another thread opens the same store (set for LMDB stores; an in-memory store has none). */
+  readonly share?: StoreShare;
+}
+
+/** Plain data: what a worker thread needs to open a store on the same LMDB environment. */
+export interface StoreShare {
+  readonly dir: string;
+  readonly durability: Durability;
+  readonly batchMs?: number;
+  readonly schemaVersion?: number;
 }
 
 export class StateStore {
@@ -60,6 +70,7 @@ export class StateStore {
   readonly #backend: StoreBackend | undefined;
   readonly #clock: Clock;
   readonly #batchMs: number;
+  readonly share: StoreShare | undefined;
   #pending = new Map<string, Pending>();
   /** Batches handed to the backend whose commit has not resolved yet, oldest first: still readable. */
   readonly #inflight: Map<string, Pending>[] = [];
@@ -75,6 +86,7 @@ export class StateStore {
     this.#backend = backend;
     this.#clock = options.clock;
     this.#batchMs = options.batchMs ?? 100;
+    this.share = options.share;
   }
 
   /** A store that keeps nothing (durability `off`). */

@@ -5,6 +5,8 @@
  * the export. The input must then be structured-cloneable data.
  */
 import type { AnyActorLogic } from 'xstate';
+import type { DurableOptions } from '../persistence/durable.js';
+import type { StateStore } from '../persistence/state-store.js';
 
 export interface LogicReference {
   /** The module's URL (`import.meta.url` of the module that exports the logic). */
@@ -32,4 +34,34 @@ export async function importLogic(reference: LogicReference): Promise<AnyActorLo
     throw new TypeError(`${reference.module} has no actor logic exported as ${reference.name}`);
   }
   return logic as AnyActorLogic;
+}
+
+/** Makes an actor's durability for a store: what a worker calls with its own handle on the same LMDB. */
+export type DurabilityFactory = (store: StateStore) => DurableOptions;
+
+const durabilityReferences = new WeakMap<DurableOptions, LogicReference>();
+
+/**
+ * Marks a durability factory as importable from `module` under `name` (export it under that name):
+ * what it returns can then be placed on a worker, which imports the factory and calls it with its own
+ * store on the same LMDB environment (persistence/state-store.ts `share`).
+ */
+export function placeableDurability<TContext, TInput>(module: string, name: string, factory: (store: StateStore) => DurableOptions<TContext, TInput>): (store: StateStore) => DurableOptions<TContext, TInput> {
+  return (store) => {
+    const options = factory(store);
+    durabilityReferences.set(options as unknown as DurableOptions, { module, name });
+    return options;
+  };
+}
+
+export function durabilityReference(options: DurableOptions): LogicReference | undefined {
+  return durabilityReferences.get(options);
+}
+
+/** On a worker: the durability factory a reference names. */
+export async function importDurability(reference: LogicReference): Promise<DurabilityFactory> {
+  const module = await import(reference.module) as Record<string, unknown>;
+  const factory = module[reference.name];
+  if (typeof factory !== 'function') throw new TypeError(`${reference.module} has no durability factory exported as ${reference.name}`);
+  return factory as DurabilityFactory;
 }

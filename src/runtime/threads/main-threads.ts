@@ -17,7 +17,7 @@ import type { ActorStats } from '../stats.js';
 import type { ExitReason } from '../supervision/restart-policy.js';
 import type { FailureOrigin } from '../supervision/supervisor-logic.js';
 import type { BatchReader } from './link.js';
-import { logicReference } from './logic-registry.js';
+import { durabilityReference, logicReference } from './logic-registry.js';
 import { SharedOccupancy, SlotAllocator } from './occupancy.js';
 import { PlacementError } from './placement.js';
 import type { Placement, ThreadName } from './placement.js';
@@ -43,10 +43,13 @@ export interface MainThreadsHost {
 }
 
 /** Whether a spawn can be placed on `thread`: a module to import it from, an input that crosses. */
-function checkPlaceable(spec: CellSpec, logic: AnyActorLogic, durable: boolean, thread: ThreadName): void {
+function checkPlaceable(spec: CellSpec, logic: AnyActorLogic, thread: ThreadName): void {
   const refuse = (why: string) => new PlacementError(`${spec.path} is placed on ${thread}, but ${why}`);
   if (logicReference(logic) === undefined) throw refuse('its logic is not placeable (see threads/logic-registry.ts)');
-  if (durable) throw refuse('durable actors run on main');
+  if (spec.durable !== undefined) {
+    if (durabilityReference(spec.durable.options) === undefined) throw refuse('its durability is not placeable (see placeableDurability in threads/logic-registry.ts)');
+    if (spec.durable.options.store.share === undefined) throw refuse('its store lives in this thread\'s memory (an LMDB store can be opened on a worker)');
+  }
   if (spec.mailbox.policy === 'coalesce') throw refuse('a coalesce mailbox\'s key function cannot cross threads');
   try {
     structuredClone(spec.input);
@@ -57,6 +60,7 @@ function checkPlaceable(spec: CellSpec, logic: AnyActorLogic, durable: boolean, 
 
 export class MainThreads {
   readonly placement: Placement;
+  #closed: Promise<void> | undefined;
   readonly #host: MainThreadsHost;
   /** Hosts the cells that run here (the system). */
   readonly #cellHost: CellHost;
@@ -77,9 +81,9 @@ export class MainThreads {
   }
 
   /** A new actor's cell: here with its room shared, or a stand-in for it on its worker. Announced to every worker. */
-  placed(spec: CellSpec, logic: AnyActorLogic, durable: boolean): ActorCell | RemoteCell {
+  placed(spec: CellSpec, logic: AnyActorLogic): ActorCell | RemoteCell {
     const thread = this.placement.threadOf(spec.path);
-    if (thread !== 'main') checkPlaceable(spec, logic, durable, thread);
+    if (thread !== 'main') checkPlaceable(spec, logic, thread);
     const slot = this.#slots.allocate();
     this.#router.occupancy.reset(slot);
     const entry = { thread, slot, capacity: spec.mailbox.capacity, policy: spec.mailbox.policy, maxWaiting: spec.mailbox.maxWaiting ?? Math.max(64, spec.mailbox.capacity), json: spec.wire === 'json' };
@@ -149,8 +153,14 @@ export class MainThreads {
     return this.#pool.api(cell.thread).snapshot(cell.path);
   }
 
+  /** Ends the workers (once; a second call waits for the first). */
   close(): Promise<void> {
-    return this.#pool.close();
+    this.#closed ??= (async () => {
+      // Durable actors on workers commit what they wrote before their threads end.
+      await Promise.all(this.#pool.threads.map((worker) => this.#pool.api(worker).closeStores().catch(() => undefined)));
+      await this.#pool.close();
+    })();
+    return this.#closed;
   }
 
   #onMessage(to: string, envelope: Envelope, mode: CrossingMode): void {

@@ -11,6 +11,7 @@ import type { ErrorSummary } from '../errors.js';
 import type { ActorStats } from '../stats.js';
 import type { ExitReason } from '../supervision/restart-policy.js';
 import type { FailureOrigin } from '../supervision/supervisor-logic.js';
+import { durabilityReference } from './logic-registry.js';
 import type { LogicReference } from './logic-registry.js';
 import type { ThreadName } from './placement.js';
 import type { FaultCommand, RemoteSpawnSpec, WorkerApi } from './thread-protocol.js';
@@ -132,6 +133,7 @@ export class RemoteCell {
       maxMessageCrashes: this.spec.maxMessageCrashes,
       wire: this.spec.wire,
       slot: this.#slot,
+      ...(this.spec.durable === undefined ? {} : { durable: { factory: durabilityReference(this.spec.durable.options)!, store: this.spec.durable.options.store.share! } }),
     };
   }
 

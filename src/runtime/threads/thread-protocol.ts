@@ -20,6 +20,7 @@ import type { ChildKind, ExitReason } from '../supervision/restart-policy.js';
 import type { FailureOrigin } from '../supervision/supervisor-logic.js';
 import type { MessagePort } from 'node:worker_threads';
 import type { CellStatus, WireFormat } from '../cell-spec.js';
+import type { StoreShare } from '../persistence/state-store.js';
 import type { LogicReference } from './logic-registry.js';
 import type { PlacementConfig, ThreadName } from './placement.js';
 
@@ -34,6 +35,8 @@ export interface RemoteSpawnSpec {
   readonly maxMessageCrashes: number;
   readonly wire: WireFormat;
   readonly slot: number;
+  /** A durable actor: its durability factory, and the store the worker opens on the same LMDB environment. */
+  readonly durable?: { readonly factory: LogicReference; readonly store: StoreShare };
 }
 
 export type FaultCommand =
@@ -55,6 +58,8 @@ export interface WorkerApi {
   disconnect(thread: ThreadName): Promise<void>;
   /** Fault injection: the worker thread dies at once, as if it crashed. */
   die(): Promise<void>;
+  /** Commits what the worker's durable actors wrote and closes its stores (before a graceful end). */
+  closeStores(): Promise<void>;
 }
 
 /** What a worker is started with (`workerData`). */

@@ -28,5 +28,6 @@ const api: WorkerApi = {
   connect: (thread: ThreadName, port: MessagePort) => node.inOrder(() => node.router.connect(thread, port as unknown as LinkPort)),
   disconnect: (thread: ThreadName) => node.inOrder(() => node.router.disconnect(thread)),
   die: () => { process.exit(70); },
+  closeStores: () => node.inOrder(() => node.closeStores()),
 };
 expose(api, nodeEndpoint(parentPort!));

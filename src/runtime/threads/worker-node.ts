@@ -24,7 +24,10 @@ import { describeCell } from '../stats.js';
 import type { ActorStats } from '../stats.js';
 import type { ExitReason } from '../supervision/restart-policy.js';
 import type { FailureOrigin, SupervisorCommand } from '../supervision/supervisor-logic.js';
-import { importLogic } from './logic-registry.js';
+import { ActorDurability } from '../persistence/durable.js';
+import { openStateStore } from '../persistence/lmdb-store.js';
+import type { StateStore, StoreShare } from '../persistence/state-store.js';
+import { importDurability, importLogic } from './logic-registry.js';
 import { SharedOccupancy } from './occupancy.js';
 import { Placement } from './placement.js';
 import type { ThreadName } from './placement.js';
@@ -50,6 +53,7 @@ export class WorkerNode implements CellHost {
   readonly #early = new Map<string, { readonly items: Crossing[]; readonly timer: TimerId }>();
   /** Control calls run one after another, in the order main made them (spawn imports a module). */
   #control: Promise<unknown> = Promise.resolve();
+  readonly #stores = new Map<string, StateStore>();
   readonly #wake = (cell: ActorCell): void => this.schedule(cell);
 
   constructor(init: Omit<WorkerInit, 'port'>, mainPort: LinkPort) {
@@ -64,6 +68,24 @@ export class WorkerNode implements CellHost {
     this.events.subscribe((event) => this.#notify(['evt', event]), FORWARDED_EVENTS);
   }
 
+  /** This worker's handle on a store main opened: the same LMDB environment, opened once per thread. */
+  #storeFor(share: StoreShare): StateStore {
+    let store = this.#stores.get(share.dir);
+    if (store === undefined) {
+      // Main opened it first (schema checked, damage handled): here it only opens.
+      store = openStateStore({ ...share, clock: this.clock, log: (line) => process.stderr.write(`troupe (${this.thread}): ${line}\n`) });
+      this.#stores.set(share.dir, store);
+    }
+    return store;
+  }
+
+  /** Commits what this worker's durable actors wrote and closes the stores (main calls it before ending the thread). */
+  async closeStores(): Promise<void> {
+    const stores = [...this.#stores.values()];
+    this.#stores.clear();
+    await Promise.all(stores.map((store) => store.close()));
+  }
+
   /** Runs `step` after every control call made before it. */
   inOrder<T>(step: () => T | Promise<T>): Promise<T> {
     const result = this.#control.then(step);
@@ -74,9 +96,11 @@ export class WorkerNode implements CellHost {
   async spawn(spec: RemoteSpawnSpec): Promise<void> {
     assert(!this.#cells.has(spec.path), `${spec.path} spawned twice on ${this.thread}`);
     const logic: AnyActorLogic = await importLogic(spec.logic);
+    const durable = spec.durable === undefined ? undefined : new ActorDurability(spec.path, (await importDurability(spec.durable.factory))(this.#storeFor(spec.durable.store)));
     const cellSpec: CellSpec = {
       path: spec.path, parent: spec.parent, kind: 'actor', childKind: spec.childKind, logic, input: undefined,
       mailbox: spec.mailbox, shutdownGraceMs: spec.shutdownGraceMs, maxMessageCrashes: spec.maxMessageCrashes, wire: spec.wire,
+      ...(durable === undefined ? {} : { durable }),
     };
     const cell = new ActorCell(cellSpec, this);
     cell.mailbox.share(this.router.occupancy, spec.slot);

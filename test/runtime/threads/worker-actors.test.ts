@@ -8,8 +8,14 @@ import { InspectionServer } from '../../../src/runtime/inspection/server.js';
 import { SimulatedScheduler } from '../../../src/runtime/scheduler.js';
 import { ActorSystem } from '../../../src/runtime/system.js';
 import { createRandom } from '../../../src/runtime/random.js';
-import { SimulatedClock } from '../../../src/runtime/clock.js';
-import { add, counter, doubler } from '../fixtures.js';
+import { add, counter, counterDurability, doubler } from '../fixtures.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SimulatedClock, realClock } from '../../../src/runtime/clock.js';
+import { openStateStore } from '../../../src/runtime/persistence/lmdb-store.js';
+import { MemoryBackend } from '../../../src/runtime/persistence/memory-backend.js';
+import { StateStore } from '../../../src/runtime/persistence/state-store.js';
 
 let system: ActorSystem | undefined;
 
@@ -163,6 +169,41 @@ describe('actors on worker threads', () => {
     const crashes = seen.filter((event): event is Extract<RuntimeEvent, { type: 'actor.crashed' }> => event.type === 'actor.crashed');
     expect(crashes.map((event) => event.path).sort()).toEqual(['/w/counter', '/w/doubler']);
     expect(crashes[0]!.error.message).toMatch(/worker thread worker:1 exited with code 70/);
+  });
+
+  it('restore from LMDB when their worker dies and their supervisor restarts them on a fresh one (durable)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'troupe-worker-lmdb-'));
+    try {
+      const store = openStateStore({ dir, durability: 'sync', clock: realClock, log: () => undefined });
+      const system = threaded({ '/w/kept': 'worker:1', '/w/lost': 'worker:1' });
+      const { seen, until } = events(system);
+      system.spawn('/w/kept', counter, { durable: counterDurability(store) });
+      system.spawn('/w/lost', counter);
+      for (let n = 1; n <= 100; n += 1) for (const path of ['/w/kept', '/w/lost']) await system.send(path, add(n));
+      expect([await sumOf(system, '/w/kept'), await sumOf(system, '/w/lost')]).toEqual([5050, 5050]);
+      system.faults.killThread('worker:1');
+      await until(() => seen.filter((event) => event.type === 'actor.restarted').length === 2);
+      // The durable counter picks up where it was; the other starts from nothing, as before.
+      expect([await sumOf(system, '/w/kept'), await sumOf(system, '/w/lost')]).toEqual([5050, 0]);
+      expect(seen.filter((event) => event.type === 'actor.restored').map((event) => event.path)).toEqual(['/w/kept']);
+      await system.send('/w/kept', add(1));
+      expect(await sumOf(system, '/w/kept')).toBe(5051);
+      await system.shutdown();
+      await store.close();
+      // What the worker wrote is in the environment main reads.
+      const reopened = openStateStore({ dir, durability: 'sync', clock: realClock, log: () => undefined });
+      expect(reopened.get('/w/kept#sum')).toBe(5051);
+      await reopened.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuse a durable actor on a worker whose store cannot be opened there, saying why', () => {
+    const system = threaded({ '/w/kept': 'worker:1' });
+    const memory = new StateStore(new MemoryBackend(), { durability: 'sync', clock: realClock });
+    expect(() => system.spawn('/w/kept', counter, { durable: counterDurability(memory) })).toThrow(/its store lives in this thread's memory/);
+    expect(() => system.spawn('/w/kept', counter, { durable: { store: memory, version: 1, save: () => undefined, restore: () => undefined } })).toThrow(/its durability is not placeable/);
   });
 
   it('stay on main under simulation, which says so', () => {
