@@ -26,14 +26,17 @@ export function logicReference(logic: AnyActorLogic): LogicReference | undefined
   return references.get(logic);
 }
 
-/** On a worker: the logic a reference names (the module is imported once, then cached by the loader). */
-export async function importLogic(reference: LogicReference): Promise<AnyActorLogic> {
+/** The export a reference names (the module is imported once, then cached by the loader), checked. */
+async function importNamed(reference: LogicReference, what: string, fits: (value: unknown) => boolean): Promise<unknown> {
   const module = await import(reference.module) as Record<string, unknown>;
-  const logic = module[reference.name];
-  if (logic === undefined || logic === null || typeof logic !== 'object') {
-    throw new TypeError(`${reference.module} has no actor logic exported as ${reference.name}`);
-  }
-  return logic as AnyActorLogic;
+  const value = module[reference.name];
+  if (!fits(value)) throw new TypeError(`${reference.module} has no ${what} exported as ${reference.name}`);
+  return value;
+}
+
+/** On a worker: the logic a reference names. */
+export async function importLogic(reference: LogicReference): Promise<AnyActorLogic> {
+  return await importNamed(reference, 'actor logic', (value) => typeof value === 'object' && value !== null) as AnyActorLogic;
 }
 
 /** Makes an actor's durability for a store: what a worker calls with its own handle on the same LMDB. */
@@ -60,8 +63,5 @@ export function durabilityReference(options: DurableOptions): LogicReference | u
 
 /** On a worker: the durability factory a reference names. */
 export async function importDurability(reference: LogicReference): Promise<DurabilityFactory> {
-  const module = await import(reference.module) as Record<string, unknown>;
-  const factory = module[reference.name];
-  if (typeof factory !== 'function') throw new TypeError(`${reference.module} has no durability factory exported as ${reference.name}`);
-  return factory as DurabilityFactory;
+  return await importNamed(reference, 'durability factory', (value) => typeof value === 'function') as DurabilityFactory;
 }
