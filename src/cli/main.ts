@@ -48,7 +48,7 @@ export function createProgram(): Command {
     .option('--inspect-token-file <file>', 'a file holding the bearer token the inspection endpoint requires')
     .option('--state-dir <dir>', 'keep durable state here (LMDB), so a restart, even after kill -9, resumes from it instead\nof resyncing everything; without it nothing is kept')
     .addOption(new Option('--durability <mode>', 'with --state-dir: batch (group commit every 100 ms) or sync (every message commits\nbefore its effects leave); off keeps nothing').choices([...DURABILITY_MODES]).default('batch'))
-    .option('--placement <spec>', `where the calc actors run: ${PLACEMENT_CHOICES}. auto: the member calculator on a worker\nthread when there are 2+ CPUs, else everything on main; spread: the calculators over two workers;\nFILE: YAML/JSON {workers: N, actors: {"/calc/member-calc": "worker:1", "/calc/*": "worker:2"}}`, 'auto')
+    .option('--placement <spec>', `where the calc actors run: ${PLACEMENT_CHOICES}. auto: the member calculator on a worker\nthread when there are 2+ CPUs, else everything on main; spread: the calculators over two workers,\nthe member calculator in two shards; FILE: YAML/JSON {workers: N, actors: {"/calc/member-calc": "worker:1",\n"/calc/*": "worker:2"}} (placing /calc/member-shard-1..N asks for N shards)`, 'auto')
     .action(async (options: { datastore?: string; hostname?: string; dataplane: string; inspect: string; inspectTokenFile?: string; stateDir?: string; durability: Durability; placement: string }) => {
       process.exitCode = await runCommand({ ...options, out: process.stdout, err: process.stderr });
     });
