@@ -12,7 +12,8 @@ import { StateSink } from '../../../../src/actors/calc/output/dataplane-connecti
 import type { DataplaneView } from '../../../../src/actors/calc/output/dataplane-state.js';
 import type { IpSetMeta, ToDataplane } from '../../../../src/protocol/dataplane/messages.js';
 import { SimulatedClock } from '../../../../src/runtime/clock.js';
-import { LOCAL_HOST, gnp, ns1Rules, pod1, wep } from '../states/resources.js';
+import { LOCAL_HOST, pod1, wep } from '../states/resources.js';
+import { followsDatastoreStatus } from './source-status-scenario.js';
 import { STATE_LISTS } from '../states/states.js';
 import { threadedGraph } from './threaded-graph.js';
 
@@ -28,20 +29,7 @@ describe('with the calculators on two worker threads', () => {
   it('the source follows the datastore status, and the dataplane gets no endpoint before InSync', async () => {
     const graph = threadedGraph();
     try {
-      const state = () => graph.system.stats(CALC_PATHS.source).state;
-      expect(state()).toBe('waitingForDatastore');
-      await graph.onStatus('ResyncInProgress');
-      await graph.flush();
-      expect(state()).toBe('resyncing');
-      await graph.onRecords([ns1Rules, pod1, gnp('all')]);
-      await graph.flush();
-      expect(graph.sink.state.endpoints.size).toBe(0);
-      expect(graph.sink.state.inSyncCount).toBe(0);
-      await graph.onStatus('InSync');
-      await graph.flush();
-      expect(state()).toBe('inSync');
-      expect([...graph.sink.state.endpoints.keys()]).toEqual(['k8s/ns1/pod1/eth0']);
-      expect(graph.sink.state.inSyncCount).toBe(1);
+      await followsDatastoreStatus(graph, graph.sink, () => graph.system.stats(CALC_PATHS.source).state);
     } finally {
       await graph.close();
     }
