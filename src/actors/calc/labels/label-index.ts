@@ -74,6 +74,9 @@ function unfileFrom<V>(index: ByLabelValue<V>, label: string, value: string, mem
   if (byValue.size === 0) index.delete(label);
 }
 
+/** What an unknown item matches, or an unknown selector: shared, never written. */
+const NOTHING: ReadonlySet<never> = new Set();
+
 export class LabelIndex<TSelectorId, TItemId> {
   readonly #listener: MatchListener<TSelectorId, TItemId>;
   readonly #selectors = new Map<TSelectorId, { selector: Selector; filing: Filing; matches: Set<TItemId> }>();
@@ -96,11 +99,11 @@ export class LabelIndex<TSelectorId, TItemId> {
   }
 
   matchesOf(itemId: TItemId): ReadonlySet<TSelectorId> {
-    return this.#items.get(itemId)?.matches ?? new Set();
+    return this.#items.get(itemId)?.matches ?? NOTHING;
   }
 
   itemsMatching(selectorId: TSelectorId): ReadonlySet<TItemId> {
-    return this.#selectors.get(selectorId)?.matches ?? new Set();
+    return this.#selectors.get(selectorId)?.matches ?? NOTHING;
   }
 
   updateSelector(id: TSelectorId, selector: Selector): void {

@@ -48,9 +48,10 @@ export interface MemberListener {
   onMemberRemoved(ipSetId: string, member: string): void;
 }
 
-export function contribution(spec: IpSetSpec, source: MemberSource): string[] {
+export function contribution(spec: IpSetSpec, source: MemberSource): readonly string[] {
   if (spec.namedPort === undefined) {
-    return source.isNetworkSet === true ? source.nets.flatMap(splitDefaultRoute) : [...source.nets];
+    // An endpoint's own list, not a copy: this runs for every (set, endpoint) match.
+    return source.isNetworkSet === true ? source.nets.flatMap(splitDefaultRoute) : source.nets;
   }
   const { protocol, name } = spec.namedPort;
   const members: string[] = [];
@@ -67,6 +68,8 @@ function splitDefaultRoute(net: string): string[] {
   if (net === '::/0') return ['::/1', '8000::/1'];
   return [net];
 }
+
+const NO_MATCHES: readonly string[] = [];
 
 export class MemberCalculator {
   readonly #listener: MemberListener;
@@ -127,7 +130,7 @@ export class MemberCalculator {
 
   updateSource(id: string, source: MemberSource): void {
     const old = this.#sources.get(id);
-    const oldMatches = [...this.#index.matchesOf(id)];
+    const oldMatches = old === undefined ? NO_MATCHES : [...this.#index.matchesOf(id)];
     this.#sources.set(id, source);
     this.#updating = id;
     try {
