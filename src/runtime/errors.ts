@@ -43,6 +43,13 @@ export class DuplicatePathError extends TroupeError {
   }
 }
 
+/** A message for an actor that takes JSON from other threads (`wire: 'json'`) that JSON cannot carry. */
+export class WireFormatError extends TroupeError {
+  constructor(path: string, messageType: string, reason: string) {
+    super('TROUPE_ERR_WIRE_FORMAT', `message ${messageType} to ${path} cannot cross threads as JSON (its wire format): ${reason}`);
+  }
+}
+
 export class ActorStoppedError extends TroupeError {
   constructor(readonly path: string) {
     super('TROUPE_ERR_ACTOR_STOPPED', `actor ${path} is stopped`);

@@ -63,9 +63,9 @@ export class ThreadLink {
     this.#port.on('message', (value) => onBatch(value as unknown[]));
   }
 
+  /** `json`: the payload is JSON text (written by the sender's router, remote-router.ts), parsed on arrival. */
   message(to: string, type: string, payload: unknown, sender: string | undefined, correlationId: string | undefined, enqueuedAt: number, mode: string, json = false): void {
-    if (json && payload !== undefined) this.#batch.push('j', to, type, JSON.stringify(payload), sender, correlationId, enqueuedAt, mode);
-    else this.#batch.push('m', to, type, payload, sender, correlationId, enqueuedAt, mode);
+    this.#batch.push(json ? 'j' : 'm', to, type, payload, sender, correlationId, enqueuedAt, mode);
     this.#posted();
   }
 

@@ -16,7 +16,7 @@
  * The directory (path → slot, capacity, policy) is kept by main and sent to every worker at spawn.
  */
 import type { OverflowPolicy } from '../mailbox.js';
-import { MailboxFullError } from '../errors.js';
+import { MailboxFullError, WireFormatError } from '../errors.js';
 import type { SharedOccupancy } from './occupancy.js';
 import type { Placement, ThreadName } from './placement.js';
 import { ThreadLink, readBatch } from './link.js';
@@ -52,7 +52,7 @@ export function parkSender(sender: { parked: number }, sent: Promise<void>, wake
 }
 
 /** A message waiting for room: its fields as a link carries them, and who to tell once it is out. */
-interface LaneItem { readonly fields: readonly [string, string, unknown, string | undefined, string | undefined, number]; readonly sent: () => void }
+interface LaneItem { readonly fields: readonly [string, string, unknown, string | undefined, string | undefined, number]; readonly json: boolean; readonly sent: () => void }
 
 export class RemoteRouter {
   readonly thread: ThreadName;
@@ -113,12 +113,23 @@ export class RemoteRouter {
   #message(thread: ThreadName, to: string, type: string, payload: unknown, sender: string | undefined, correlationId: string | undefined, enqueuedAt: number, mode: CrossingMode, json = false): void {
     const link = this.#links.get(thread);
     if (link !== undefined) link.message(to, type, payload, sender, correlationId, enqueuedAt, mode, json);
-    else this.#heldFor(thread).push('m', to, type, payload, sender, correlationId, enqueuedAt, mode);
+    else this.#heldFor(thread).push(json ? 'j' : 'm', to, type, payload, sender, correlationId, enqueuedAt, mode);
   }
 
   /** Sends a message to `to`, an actor on another thread. */
-  send(to: string, type: string, payload: unknown, sender: string | undefined, correlationId: string | undefined, enqueuedAt: number): CrossingOutcome {
+  send(to: string, type: string, message: unknown, sender: string | undefined, correlationId: string | undefined, enqueuedAt: number): CrossingOutcome {
     const entry = this.directory.get(to);
+    // A plain-data actor's payload is written as JSON here, so a payload JSON cannot carry fails its sender now.
+    let payload = message;
+    const json = entry?.json === true && message !== undefined;
+    if (json) {
+      try {
+        payload = JSON.stringify(message);
+      } catch (error) {
+        return new WireFormatError(to, type, (error as Error).message);
+      }
+      if (payload === undefined) return new WireFormatError(to, type, `a ${typeof message} is not data`);
+    }
     if (entry === undefined) {
       this.#message(this.placement.threadOf(to), to, type, payload, sender, correlationId, enqueuedAt, 'u');
       return undefined;
@@ -126,7 +137,7 @@ export class RemoteRouter {
     const thread = entry.thread;
     const lane = this.#lanes.get(to);
     if (lane === undefined && this.occupancy.tryReserve(entry.slot, entry.capacity)) {
-      this.#message(thread, to, type, payload, sender, correlationId, enqueuedAt, 'r', entry.json);
+      this.#message(thread, to, type, payload, sender, correlationId, enqueuedAt, 'r', json);
       return undefined;
     }
     if (entry.policy === 'fail' && lane === undefined) {
@@ -134,7 +145,7 @@ export class RemoteRouter {
       return new MailboxFullError(to, entry.capacity);
     }
     if (entry.policy === 'drop-oldest' && lane === undefined) {
-      this.#message(thread, to, type, payload, sender, correlationId, enqueuedAt, 'e', entry.json);
+      this.#message(thread, to, type, payload, sender, correlationId, enqueuedAt, 'e', json);
       return undefined;
     }
     if ((lane?.length ?? 0) >= entry.maxWaiting) {
@@ -142,7 +153,7 @@ export class RemoteRouter {
       return new MailboxFullError(to, entry.capacity);
     }
     return new Promise<void>((sent) => {
-      const waiting: LaneItem = { fields: [to, type, payload, sender, correlationId, enqueuedAt], sent };
+      const waiting: LaneItem = { fields: [to, type, payload, sender, correlationId, enqueuedAt], json, sent };
       if (lane !== undefined) {
         lane.push(waiting);
         return;
@@ -158,8 +169,8 @@ export class RemoteRouter {
     while (lane.length > 0) {
       const seen = this.occupancy.load(entry.slot);
       if (this.occupancy.tryReserve(entry.slot, entry.capacity)) {
-        const { fields, sent } = lane.shift()!;
-        this.#message(entry.thread, ...fields, 'r', entry.json);
+        const { fields, json, sent } = lane.shift()!;
+        this.#message(entry.thread, ...fields, 'r', json);
         sent();
         continue;
       }

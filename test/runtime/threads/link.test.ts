@@ -25,8 +25,8 @@ describe('a thread link', () => {
     const payload = { epoch: 2, items: [{ type: 'WorkloadEndpoint', key: { hostname: 'n1' }, value: { labels: { app: 'web' }, nets: ['10.0.0.1/32'] } }] };
     const messages = await crossing((link) => {
       link.message('/a', 'data', payload, '/src', undefined, 5, 'r', false);
-      link.message('/b', 'data', payload, '/src', undefined, 6, 'r', true);
-      link.message('/b', 'get', undefined, '/src', 'c1', 7, 'u', true);
+      link.message('/b', 'data', JSON.stringify(payload), '/src', undefined, 6, 'r', true);
+      link.message('/b', 'get', undefined, '/src', 'c1', 7, 'u', false);
     });
     expect(messages).toEqual([{ payload, mode: 'r' }, { payload, mode: 'r' }, { payload: undefined, mode: 'u' }]);
   });
@@ -35,7 +35,7 @@ describe('a thread link', () => {
     const payload = { kept: 1, gone: undefined, inArray: [undefined], map: new Map([[1, 2]]) };
     const [clone, json] = await crossing((link) => {
       link.message('/a', 'data', payload, undefined, undefined, 0, 'r', false);
-      link.message('/a', 'data', payload, undefined, undefined, 0, 'r', true);
+      link.message('/a', 'data', JSON.stringify(payload), undefined, undefined, 0, 'r', true);
     });
     expect(clone!.payload).toEqual(payload);
     expect(json!.payload).toStrictEqual({ kept: 1, inArray: [null], map: {} });

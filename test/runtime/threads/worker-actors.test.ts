@@ -79,6 +79,14 @@ describe('actors on worker threads', () => {
     expect(context.seen.filter((value) => value < 0)).toEqual(Array.from({ length: 500 }, (_, index) => -(index + 1)));
   });
 
+  it('refuse, at the sender, a payload that a JSON-wire actor cannot take (TROUPE_ERR_WIRE_FORMAT), and take the next one', async () => {
+    const system = threaded({ '/w/counter': 'worker:1' });
+    system.spawn('/w/counter', counter, { wire: 'json' });
+    expect(() => system.send('/w/counter', { type: 'add', payload: 10n })).toThrow(expect.objectContaining({ code: 'TROUPE_ERR_WIRE_FORMAT', message: expect.stringMatching(/message add to \/w\/counter cannot cross threads as JSON/) }));
+    await system.send('/w/counter', add(2));
+    expect(await sumOf(system, '/w/counter')).toBe(2);
+  });
+
   it('make an external sender wait while a slow actor\'s mailbox on a worker is full, never holding more than its capacity', async () => {
     const system = threaded({ '/w/slow': 'worker:1' });
     system.spawn('/w/slow', counter, { mailbox: { capacity: 4, policy: 'block' } });
