@@ -8,19 +8,15 @@
  *           each resource from its stored resourceVersion (no list), rebuild the calculators from the
  *           stored snapshot, send only the difference.
  */
-import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { ActorCalcGraph } from '../src/actors/calc/actors/wiring.js';
-import { FileFrameSink } from '../src/adapters/dataplane/file-frame-sink.js';
 import type { ModelRecord } from '../src/adapters/datastore/convert/resource.js';
 import type { SourcePosition } from '../src/adapters/datastore/file-datastore.js';
 import { RestKubeClient } from '../src/adapters/kubernetes/kube-client.js';
 import { KubernetesDatastore } from '../src/adapters/kubernetes/kubernetes-datastore.js';
-import { openStateStore } from '../src/runtime/persistence/lmdb-store.js';
 import type { Durability } from '../src/runtime/persistence/state-store.js';
-import { ActorSystem } from '../src/runtime/system.js';
 import { FakeApiServer } from '../test/adapters/kubernetes/fake-apiserver.js';
 import { yamlClusterObjects } from './synthetic-yaml.js';
+import { bootDurableAgent } from './durable-agent.js';
 
 const LOCAL_NODE = 'node-0';
 const RESOURCES = ['/api/v1/namespaces', '/api/v1/serviceaccounts', '/api/v1/pods', '/apis/networking.k8s.io/v1/networkpolicies'];
@@ -39,12 +35,7 @@ export interface KubernetesLife {
 }
 
 async function life(dir: string, server: FakeApiServer, url: string, durability: Durability): Promise<KubernetesLife> {
-  const start = performance.now();
-  const system = new ActorSystem({ seed: 1 });
-  const store = openStateStore({ dir: join(dir, 'state'), durability, clock: system.clock, log: (line) => console.error(line) });
-  const sink = new FileFrameSink(join(dir, 'dataplane.bin'));
-  const bytesBefore = sink.position().bytes;
-  const graph = ActorCalcGraph.spawn(system, { hostname: LOCAL_NODE, sink, store, autoFlush: true });
+  const { start, system, store, sink, graph, appended } = bootDurableAgent(dir, durability, { hostname: LOCAL_NODE, autoFlush: true });
   const point = store.enabled ? await graph.resumePoint() : undefined;
   const config = new KubeConfig();
   config.loadFromOptions({ clusters: [{ name: 'bench', server: url, skipTLSVerify: true }], users: [{ name: 'u', token: 't' }], contexts: [{ name: 'c', cluster: 'bench', user: 'u' }], currentContext: 'c' });
@@ -78,7 +69,7 @@ async function life(dir: string, server: FakeApiServer, url: string, durability:
   await store.close();
   sink.close();
   const lists = datastore.reflectors.reduce((sum, reflector) => sum + reflector.lists, 0);
-  return { seconds, inSyncSeconds, records, sent, lists, commits: store.stats.commits, appendedBytes: sink.position().bytes - bytesBefore };
+  return { seconds, inSyncSeconds, records, sent, lists, commits: store.stats.commits, appendedBytes: appended() };
 }
 
 export async function kubernetesRestart(dir: string, mode: 'resync' | 'resume', endpoints: number, policies: number): Promise<KubernetesLife> {

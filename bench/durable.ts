@@ -22,15 +22,11 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { availableParallelism, tmpdir } from 'node:os';
 import { PooledParser } from '../src/adapters/datastore/file-parser.js';
 import { join } from 'node:path';
-import { ActorCalcGraph } from '../src/actors/calc/actors/wiring.js';
-import { FileFrameSink } from '../src/adapters/dataplane/file-frame-sink.js';
 import type { ModelRecord } from '../src/adapters/datastore/convert/resource.js';
 import { FileDatastore } from '../src/adapters/datastore/file-datastore.js';
 import { NodeFileSystem } from '../src/adapters/datastore/file-system.js';
 import { RecordSnapshot } from '../src/adapters/datastore/record-snapshot.js';
-import { openStateStore } from '../src/runtime/persistence/lmdb-store.js';
 import type { Durability } from '../src/runtime/persistence/state-store.js';
-import { ActorSystem } from '../src/runtime/system.js';
 import { LOCAL_NODE, syntheticCluster } from './synthetic-cluster.js';
 import { toYaml, yamlClusterObjects } from './synthetic-yaml.js';
 
@@ -41,6 +37,7 @@ const PARSE_THREADS = Number(process.env['TROUPE_BENCH_PARSE_THREADS'] ?? (avail
 const LATE_POD = 'apiVersion: v1\nkind: Pod\nmetadata: {name: late-0, namespace: ns-0, labels: {app: web}}\nspec: {nodeName: node-0, containers: [{name: main}]}\nstatus: {podIP: 10.255.255.1}\n';
 import { benchArgs, inFreshProcess, median } from './fresh-process.js';
 import { kubernetesRestart } from './durable-k8s.js';
+import { bootDurableAgent } from './durable-agent.js';
 
 interface RunResult {
   readonly seconds: number;
@@ -76,12 +73,7 @@ function lmdbMb(dir: string): number {
  * datastore diff its records against what the source restored, and runs to InSync, flushed and committed.
  */
 async function life(dir: string, durability: Durability, records: readonly ModelRecord[]): Promise<RunResult> {
-  const start = performance.now();
-  const system = new ActorSystem({ seed: 1 });
-  const store = openStateStore({ dir: join(dir, 'state'), durability, clock: system.clock, log: (line) => console.error(line) });
-  const sink = new FileFrameSink(join(dir, 'dataplane.bin'));
-  const bytesBefore = sink.position().bytes;
-  const graph = ActorCalcGraph.spawn(system, { hostname: LOCAL_NODE, sink, store });
+  const { start, system, store, sink, graph, appended } = bootDurableAgent(dir, durability, { hostname: LOCAL_NODE });
   const datastore = new RecordSnapshot();
   datastore.seedPublished(await (await graph.resumePoint()).records() as ModelRecord[]);
   datastore.set('cluster', records);
@@ -93,7 +85,7 @@ async function life(dir: string, durability: Durability, records: readonly Model
   await store.close();
   sink.close();
   const seconds = (performance.now() - start) / 1000;
-  return { seconds, records: changes.length, sent, lmdbMb: lmdbMb(join(dir, 'state')), commits: store.stats.commits, appendedBytes: sink.position().bytes - bytesBefore };
+  return { seconds, records: changes.length, sent, lmdbMb: lmdbMb(join(dir, 'state')), commits: store.stats.commits, appendedBytes: appended() };
 }
 
 /** The synthetic cluster as Kubernetes YAML, 1,000 objects per file, as a file datastore reads it. */
@@ -112,12 +104,7 @@ function writeYamlCluster(dir: string, endpoints: number, policies: number): str
  * warm (the background re-read done, the calculators rebuilt, everything flushed).
  */
 async function fileLife(dir: string, cluster: string, durability: Durability): Promise<RunResult & { warmSeconds: number; resumedUnchanged: boolean }> {
-  const start = performance.now();
-  const system = new ActorSystem({ seed: 1 });
-  const store = openStateStore({ dir: join(dir, 'state'), durability, clock: system.clock, log: (line) => console.error(line) });
-  const sink = new FileFrameSink(join(dir, 'dataplane.bin'));
-  const bytesBefore = sink.position().bytes;
-  const graph = ActorCalcGraph.spawn(system, { hostname: YAML_LOCAL_NODE, sink, store, autoFlush: true });
+  const { start, system, store, sink, graph, appended } = bootDurableAgent(dir, durability, { hostname: YAML_LOCAL_NODE, autoFlush: true });
   const point = store.enabled ? await graph.resumePoint() : undefined;
   const datastore = new FileDatastore(cluster, { fs: new NodeFileSystem(), clock: system.clock, ...(PARSE_THREADS > 0 ? { parser: () => new PooledParser(PARSE_THREADS) } : {}) });
   let feeding: Promise<void> = Promise.resolve();
@@ -143,7 +130,7 @@ async function fileLife(dir: string, cluster: string, durability: Durability): P
   await system.shutdown();
   await store.close();
   sink.close();
-  return { seconds, warmSeconds, resumedUnchanged: datastore.resumedUnchanged, records, sent, lmdbMb: lmdbMb(join(dir, 'state')), commits: store.stats.commits, appendedBytes: sink.position().bytes - bytesBefore };
+  return { seconds, warmSeconds, resumedUnchanged: datastore.resumedUnchanged, records, sent, lmdbMb: lmdbMb(join(dir, 'state')), commits: store.stats.commits, appendedBytes: appended() };
 }
 
 async function runCase(kind: string, mode: string, endpoints: number, policies: number): Promise<RunResult> {

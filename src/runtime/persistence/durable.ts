@@ -55,7 +55,6 @@ const HEADER = '$actor';
 
 export class ActorDurability {
   readonly #path: string;
-  readonly #options: DurableOptions;
   /** As given at spawn (a worker-placed actor's are rebuilt there from their factory: threads/logic-registry.ts). */
   readonly options: DurableOptions;
   readonly view: ActorStateView;
@@ -66,7 +65,6 @@ export class ActorDurability {
 
   constructor(path: string, options: DurableOptions) {
     this.#path = path;
-    this.#options = options;
     this.options = options;
     const store = options.store;
     const prefix = `${path}#`;
@@ -86,14 +84,14 @@ export class ActorDurability {
   restore(input: unknown): RestoreOutcome {
     this.#first = true;
     this.#lastHeader = '';
-    if (!this.#options.store.enabled) return { kind: 'fresh' };
+    if (!this.options.store.enabled) return { kind: 'fresh' };
     try {
       const header = this.view.get(HEADER) as ActorHeader | undefined;
       if (header === undefined) return { kind: 'fresh' };
-      if (header.version !== this.#options.version) {
-        return this.#discard(`it was written by version ${header.version} of the actor's encoding, this is ${this.#options.version}`);
+      if (header.version !== this.options.version) {
+        return this.#discard(`it was written by version ${header.version} of the actor's encoding, this is ${this.options.version}`);
       }
-      const context = this.#options.restore(this.view, input);
+      const context = this.options.restore(this.view, input);
       if (context === undefined) return { kind: 'fresh' };
       const snapshot = { status: 'active', value: header.value, historyValue: header.historyValue ?? {}, context, children: {} };
       this.#first = false;
@@ -150,15 +148,15 @@ export class ActorDurability {
   /** After a step: the domain state's changes and, if it moved, the header; then a consistency point. */
   save(actor: AnyActorRef, stepStartedAt: number): void {
     const snapshot = actor.getSnapshot() as { context: unknown; value: unknown; historyValue?: unknown };
-    this.#options.save(snapshot.context, this.view, this.#first);
+    this.options.save(snapshot.context, this.view, this.#first);
     this.#first = false;
-    const header: ActorHeader = { version: this.#options.version, value: snapshot.value, historyValue: snapshot.historyValue ?? {}, timers: this.#timers(actor, stepStartedAt) };
+    const header: ActorHeader = { version: this.options.version, value: snapshot.value, historyValue: snapshot.historyValue ?? {}, timers: this.#timers(actor, stepStartedAt) };
     const text = JSON.stringify(header);
     if (text !== this.#lastHeader) {
       this.#lastHeader = text;
       this.view.put(HEADER, header);
     }
-    this.#options.store.commitPoint();
+    this.options.store.commitPoint();
   }
 
   #timers(actor: AnyActorRef, stepStartedAt: number): StoredTimer[] {
@@ -188,7 +186,7 @@ export class ActorDurability {
   clear(): void {
     this.#first = true;
     this.#lastHeader = '';
-    if (this.#options.store.enabled) this.#options.store.removePrefix(`${this.#path}#`);
+    if (this.options.store.enabled) this.options.store.removePrefix(`${this.#path}#`);
   }
 
   #discard(reason: string): RestoreOutcome {

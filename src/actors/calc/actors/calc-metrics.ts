@@ -9,21 +9,14 @@ import type { HistogramSummary } from '../../../runtime/histogram.js';
 import { computed, histogramValues } from '../../../runtime/inspection/metrics.js';
 import type { ActorSystem } from '../../../runtime/system.js';
 import type { CalcFigures } from './calc-figures.js';
-import { memberInputs } from './member-shards.js';
-import { CALC_PATHS, stageDefinition } from './stages.js';
-import type { StageName } from './stages.js';
+import { CALC_PATHS, calcStages, stageDefinition } from './stages.js';
 
 const RESYNC_STATE = { WaitForDatastore: 0, ResyncInProgress: 1, InSync: 2 } as const;
 
 /** Who sends to whom in the actor wiring (with the member calculator in `memberShards` shards): every stage's inputs. */
 export function calcEdges(memberShards = 1): { from: string; to: string }[] {
   const options = { hostname: '', suppressOverlaps: true, memberShards };
-  const shards = memberShards === 1 ? [] : memberInputs(memberShards).map((path): [string, StageName] => [path, 'member-shard']);
-  const stages: [string, StageName][] = [
-    [CALC_PATHS.arc, 'arc'], [CALC_PATHS.scanner, 'scanner'], ...shards, [CALC_PATHS.members, memberShards === 1 ? 'members' : 'member-merge'],
-    [CALC_PATHS.resolver, 'resolver'], [CALC_PATHS.config, 'config'], [CALC_PATHS.sequencer, 'sequencer'],
-  ];
-  const edges = stages.flatMap(([to, name]) => stageDefinition(name, options, to).inputs.map((from) => ({ from, to })));
+  const edges = calcStages(memberShards).flatMap(([to, name]) => stageDefinition(name, options, to).inputs.map((from) => ({ from, to })));
   return [...edges, { from: CALC_PATHS.sequencer, to: CALC_PATHS.dataplane }];
 }
 

@@ -26,9 +26,16 @@ export function memberShardPath(index: number): string {
   return `${SHARD_PREFIX}${index}`;
 }
 
-export function shardIndexOf(path: string): number {
+/** The shard number in a shard's path; undefined for any other path. */
+function shardNumber(path: string): number | undefined {
+  if (!path.startsWith(SHARD_PREFIX)) return undefined;
   const index = Number(path.slice(SHARD_PREFIX.length));
-  if (!path.startsWith(SHARD_PREFIX) || !Number.isInteger(index) || index < 1 || index > MAX_MEMBER_SHARDS) throw new RangeError(`invariant: ${path} is not a member shard`);
+  return Number.isInteger(index) && index >= 1 && index <= MAX_MEMBER_SHARDS ? index : undefined;
+}
+
+export function shardIndexOf(path: string): number {
+  const index = shardNumber(path);
+  if (index === undefined) throw new RangeError(`invariant: ${path} is not a member shard`);
   return index;
 }
 
@@ -72,10 +79,6 @@ export function pushToMembers(out: Outbox, update: ModelUpdate, shards: number):
 /** How many shards a placement asks for: the highest `/calc/member-shard-N` it places (1 if none). */
 export function memberShardsOf(placement: Placement): number {
   let shards = 1;
-  for (const path of Object.keys(placement.describe().actors)) {
-    if (!path.startsWith(SHARD_PREFIX)) continue;
-    const index = Number(path.slice(SHARD_PREFIX.length));
-    if (Number.isInteger(index) && index >= 1 && index <= MAX_MEMBER_SHARDS) shards = Math.max(shards, index);
-  }
+  for (const path of Object.keys(placement.describe().actors)) shards = Math.max(shards, shardNumber(path) ?? 1);
   return shards;
 }

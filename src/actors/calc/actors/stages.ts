@@ -160,6 +160,24 @@ export interface StageOptions {
   readonly memberShards: number;
 }
 
+/**
+ * Every calculator of the actor wiring as (path, stage), downstream first (the order they are spawned
+ * in, so nothing is sent to an actor not yet there); with shards, the merge sits at the member
+ * calculator's path and the shards follow it.
+ */
+export function calcStages(memberShards: number): [string, StageName][] {
+  const shards = memberShards === 1 ? [] : memberInputs(memberShards).map((path): [string, StageName] => [path, 'member-shard']);
+  return [
+    [P.sequencer, 'sequencer'],
+    [P.config, 'config'],
+    [P.resolver, 'resolver'],
+    [P.members, memberShards === 1 ? 'members' : 'member-merge'],
+    ...shards,
+    [P.scanner, 'scanner'],
+    [P.arc, 'arc'],
+  ];
+}
+
 /** The definition of the stage called `name`, at `path` (a member shard's number is in its path). */
 export function stageDefinition(name: StageName, options: StageOptions, path: string): StageDefinition {
   switch (name) {

@@ -38,9 +38,8 @@ import { CalcEpochs, epochCoordinatorLogic } from './epochs.js';
 import { sourceDurability, sourceLogic } from './source-actor.js';
 import { stageLogic } from './stage-actor.js';
 import type { StageInput } from './stage-actor.js';
-import { CALC_PATHS } from './stages.js';
-import { checkShardCount, memberInputs } from './member-shards.js';
-import type { StageName } from './stages.js';
+import { CALC_PATHS, calcStages } from './stages.js';
+import { checkShardCount } from './member-shards.js';
 
 /** The fused graph's options (hostname, sink, invalid records, overlap suppression, startup config), plus: */
 export interface ActorCalcOptions extends CalcGraphOptions {
@@ -102,19 +101,9 @@ export class ActorCalcGraph {
     });
     const memberShards = options.memberShards ?? 1;
     checkShardCount(memberShards);
-    const shards = memberShards === 1 ? [] : memberInputs(memberShards).map((path): [string, StageName] => [path, 'member-shard']);
-    const stages: [string, StageName][] = [
-      [CALC_PATHS.sequencer, 'sequencer'],
-      [CALC_PATHS.config, 'config'],
-      [CALC_PATHS.resolver, 'resolver'],
-      [CALC_PATHS.members, memberShards === 1 ? 'members' : 'member-merge'],
-      ...shards,
-      [CALC_PATHS.scanner, 'scanner'],
-      [CALC_PATHS.arc, 'arc'],
-    ];
     const stageOptions = { hostname: options.hostname, suppressOverlaps: options.suppressOverlaps ?? true, memberShards };
     // A message that crashed a calculator is dropped by its new epoch anyway; retrying it is pointless.
-    for (const [path, stage] of stages) {
+    for (const [path, stage] of calcStages(memberShards)) {
       const input: StageInput = { path, stage, options: stageOptions, epochs: epochs.buffer, figures: figures.shared };
       // Batches of plain data: across threads they travel as JSON (runtime/cell-spec.ts WireFormat).
       system.spawn(path, stageLogic, { mailbox, maxMessageCrashes: 1, input, wire: 'json' });

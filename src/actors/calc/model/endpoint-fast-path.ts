@@ -6,14 +6,14 @@
  * words the error, so the fast path can only agree with the schema or defer to it (the tests compare
  * both on generated records).
  */
+import { ENDPOINT_PORT_PROTOCOLS, PORT_NAME } from './schema.js';
 import type { KeyOf, ValueOf } from './schema.js';
 import { parseCidr } from './cidr.js';
 
 const KEY_FIELDS = new Set(['hostname', 'orchestratorId', 'workloadId', 'endpointId']);
 const VALUE_FIELDS = new Set(['state', 'name', 'mac', 'profileIds', 'ipv4Nets', 'ipv6Nets', 'labels', 'ports']);
 const PORT_FIELDS = new Set(['name', 'protocol', 'port']);
-const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/;
-const PORT_PROTOCOLS = new Set(['tcp', 'udp', 'sctp', 'TCP', 'UDP', 'SCTP']);
+const PORT_PROTOCOLS: ReadonlySet<string> = new Set(ENDPOINT_PORT_PROTOCOLS);
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;

@@ -29,7 +29,7 @@ export const cidrText = z.string().transform((text, context) => {
 });
 
 /** Kubernetes port names (IANA service names): 1–15 of a-z, 0-9, '-', at least one letter. */
-const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/;
+export const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/;
 
 /** A port: a number, a range `"from:to"`, or a named port resolved per endpoint. */
 export const portSpec = z.union([z.number(), z.string()]).superRefine((port, context) => {
@@ -90,7 +90,10 @@ export const rule = z.object({
   }
 });
 
-const endpointPort = z.object({ name: z.string().regex(PORT_NAME, 'a port name is 1–15 lower-case letters, digits or "-"'), protocol: z.enum(['tcp', 'udp', 'sctp', 'TCP', 'UDP', 'SCTP']), port: z.number().int().min(0).max(65535) });
+/** The protocols an endpoint's named port may have. */
+export const ENDPOINT_PORT_PROTOCOLS = ['tcp', 'udp', 'sctp', 'TCP', 'UDP', 'SCTP'] as const;
+
+const endpointPort = z.object({ name: z.string().regex(PORT_NAME, 'a port name is 1–15 lower-case letters, digits or "-"'), protocol: z.enum(ENDPOINT_PORT_PROTOCOLS), port: z.number().int().min(0).max(65535) });
 
 const order = z.number().finite().nullable().optional();
 
