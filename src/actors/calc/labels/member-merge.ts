@@ -72,9 +72,11 @@ export class MemberMerge {
 
   #count(id: string, member: string, delta: 1 | -1): void {
     const set = this.#sets.get(id);
-    assert(set !== undefined, `invariant: a member of IP set ${id}, which no shard announced`);
+    // Checked with `if`, not `assert(cond, message)`: this runs per member, and the call would build
+    // the message (and node:assert's argument array) every time.
+    if (set === undefined) assert.fail(`invariant: a member of IP set ${id}, which no shard announced`);
     const count = (set.counts.get(member) ?? 0) + delta;
-    assert(count >= 0, `invariant: member ${member} of ${id} removed more often than added`);
+    if (count < 0) assert.fail(`invariant: member ${member} of ${id} removed more often than added`);
     if (count > 0) set.counts.set(member, count);
     else set.counts.delete(member);
     if (delta > 0 && count === 1) {

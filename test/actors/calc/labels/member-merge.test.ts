@@ -87,6 +87,8 @@ describe('MemberMerge', () => {
     expect(() => merge.onShardEvent({ kind: 'member-added', id: 'nope', member: '10.0.0.1/32' })).toThrow(/no shard announced/);
     expect(() => merge.onShardEvent({ kind: 'ipset-removed', id: 'nope' })).toThrow(/never announced/);
     expect(() => merge.onShardEvent({ kind: 'config', config: {} })).toThrow(/a member shard sent config/);
+    merge.onShardEvent({ kind: 'ipset-added', id: 's', type: 'NET', meta: { selector: 'all()' } });
+    expect(() => merge.onShardEvent({ kind: 'member-removed', id: 's', member: '10.0.0.1/32' })).toThrow(/removed more often than added/);
   });
 
   for (const seed of [1, 2, 3, 4, 5]) {
