@@ -6,10 +6,11 @@
  *   troupe-batched    troupe actors, 1,000 items per message
  *   raw-xstate        eight xstate machines wired with plain createActor + send
  *   fused             the eight handlers called directly
+ *   minimal-mailbox   a reference, not a goal's baseline: the least any mailbox runtime does (below)
  */
 import { createActor, setup } from 'xstate';
 import { ActorSystem } from '../src/runtime/system.js';
-import { sendTo } from '../src/runtime/message.js';
+import { bindOutbox, sendTo } from '../src/runtime/message.js';
 import type { Envelope, SendCommand } from '../src/runtime/message.js';
 
 export const STAGES = 8;
@@ -121,4 +122,50 @@ export function runFused(total: number): void {
     received += item.value > -1 ? 1 : 0;
   }
   if (received !== total) throw new Error(`fused delivered ${received} of ${total}`);
+}
+
+/**
+ * The least any mailbox runtime does, as a reference for where troupe's per-message cost goes: the
+ * same stage machines (troupe's `sendTo`) in plain xstate actors, each with an unbounded FIFO, one run
+ * queue drained in `setImmediate` turns of 100 — no bound, backpressure, accounting, histogram, events,
+ * supervision or crash handling. Not a goal's baseline; `npm run bench -- runtime` prints it beside them.
+ */
+export function runMinimalMailbox(total: number): Promise<void> {
+  interface Cell { readonly queue: Envelope[]; head: number; readonly actor: { send: (event: Envelope) => void }; scheduled: boolean }
+  const cells: Cell[] = [];
+  const ready: Cell[] = [];
+  const schedule = (cell: Cell) => { if (!cell.scheduled) { cell.scheduled = true; ready.push(cell); } };
+  const envelope = (payload: Item): Envelope => ({ type: 'item', payload, sender: undefined, correlationId: undefined, enqueuedAt: 0 });
+  let received = 0;
+  return new Promise((resolve) => {
+    for (let index = 0; index < STAGES; index += 1) {
+      const next = index === STAGES - 1 ? undefined : `/stage-${index + 1}`;
+      const actor = createActor(troupeStage(createStage(), next, () => { received += 1; if (received === total) resolve(); })).start();
+      bindOutbox(actor, (_to, _type, payload) => { const target = cells[index + 1]!; target.queue.push(envelope(payload as Item)); schedule(target); });
+      cells.push({ queue: [], head: 0, actor: actor as unknown as Cell['actor'], scheduled: false });
+    }
+    const first = cells[0]!;
+    let sent = 0;
+    const pump = () => {
+      // Like troupe's `block` mailbox of 1,024: the producer keeps the first mailbox full.
+      while (sent < total && first.queue.length - first.head < 1024) first.queue.push(envelope(makeItem(sent++)));
+      schedule(first);
+      let turn = 0;
+      while (turn < ready.length) {
+        const cell = ready[turn]!;
+        turn += 1;
+        cell.scheduled = false;
+        for (let done = 0; done < 100 && cell.head < cell.queue.length; done += 1) {
+          const next = cell.queue[cell.head]!;
+          cell.queue[cell.head++] = undefined as unknown as Envelope;
+          cell.actor.send(next);
+        }
+        if (cell.head === cell.queue.length) { cell.queue.length = 0; cell.head = 0; } else schedule(cell);
+        if (cell === first && sent < total) break; // let the producer refill
+      }
+      ready.splice(0, turn);
+      if (received < total) setImmediate(pump);
+    };
+    pump();
+  });
 }

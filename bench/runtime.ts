@@ -1,17 +1,18 @@
 /**
- * `npm run bench -- runtime [--json] [--messages N]`: 1,000,000 messages through a chain of 8 actors,
- * four ways (see runtime-variants.ts). Each variant runs in a fresh child process so its peak RSS is
- * its own; `--repeat N` (default 3) interleaved rounds, medians reported. Every variant runs with the same
- * V8 flags as `troupe` itself (`--max-semi-space-size=32`, from `npm run bench`). Raw xstate's speed is
- * bimodal across processes (~45k or ~65k msgs/s here, JIT inlining of its synchronous call chain), so
- * the unbatched ratio moves with it; read the per-run figures in `runsMsgsPerSec`. Ratios: unbatchedVsRawXstate = troupe-unbatched / raw-xstate (goal ≥ 0.8),
- * batchedVsFused = troupe-batched / fused (goal ≥ 0.5).
+ * `npm run bench -- runtime [--json] [--messages N] [--repeat N]`: 1,000,000 messages through a chain
+ * of 8 actors, four ways, plus a reference (see runtime-variants.ts). Each variant runs in a fresh child
+ * process so its peak RSS is its own; `--repeat N` (default 3) interleaved rounds, medians reported.
+ * Every variant runs with the same V8 flags as `troupe` itself (`--max-semi-space-size=32`, from
+ * `npm run bench`). One-message-per-send speeds swing ±20% between processes on a small VM; read the
+ * per-run figures in `runsMsgsPerSec`. Ratios: unbatchedVsRawXstate = troupe-unbatched / raw-xstate
+ * (goal ≥ 0.8), batchedVsFused = troupe-batched / fused (goal ≥ 0.5); `reference` splits the unbatched
+ * gap into having mailboxes at all (minimal-mailbox / raw-xstate) and troupe's per-message bookkeeping.
  */
-import { runFused, runRawXstate, runTroupe } from './runtime-variants.js';
+import { runFused, runMinimalMailbox, runRawXstate, runTroupe } from './runtime-variants.js';
 import { inFreshProcess, median } from './fresh-process.js';
 
-type Variant = 'troupe-unbatched' | 'troupe-batched' | 'raw-xstate' | 'fused';
-const VARIANTS: Variant[] = ['troupe-unbatched', 'troupe-batched', 'raw-xstate', 'fused'];
+type Variant = 'troupe-unbatched' | 'troupe-batched' | 'raw-xstate' | 'fused' | 'minimal-mailbox';
+const VARIANTS: Variant[] = ['troupe-unbatched', 'troupe-batched', 'raw-xstate', 'fused', 'minimal-mailbox'];
 
 interface VariantResult {
   readonly variant: Variant;
@@ -28,6 +29,7 @@ async function runVariant(variant: Variant, messages: number): Promise<VariantRe
     if (variant === 'troupe-unbatched') await runTroupe(count, false);
     else if (variant === 'troupe-batched') await runTroupe(count, true);
     else if (variant === 'raw-xstate') runRawXstate(count);
+    else if (variant === 'minimal-mailbox') await runMinimalMailbox(count);
     else runFused(count);
   };
   await execute(warmup);
@@ -44,7 +46,7 @@ export async function benchRuntime(args: string[]): Promise<void> {
   const flag = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
   const messages = flag('--messages', 1_000_000);
   const repeat = flag('--repeat', 3);
-  const runs: Record<Variant, VariantResult[]> = { 'troupe-unbatched': [], 'troupe-batched': [], 'raw-xstate': [], fused: [] };
+  const runs: Record<Variant, VariantResult[]> = { 'troupe-unbatched': [], 'troupe-batched': [], 'raw-xstate': [], fused: [], 'minimal-mailbox': [] };
   // Interleave the repetitions so that drift on the machine hits every variant alike.
   for (let round = 0; round < repeat; round += 1) {
     for (const variant of VARIANTS) {
@@ -71,12 +73,19 @@ export async function benchRuntime(args: string[]): Promise<void> {
       troupeBatchedMsgsPerSec: Math.round(rate('troupe-batched')),
       rawXstateMsgsPerSec: Math.round(rate('raw-xstate')),
       fusedMsgsPerSec: Math.round(rate('fused')),
+      minimalMailboxMsgsPerSec: Math.round(rate('minimal-mailbox')),
       peakRssMb: Object.fromEntries(VARIANTS.map((variant) => [variant, Math.round(results[variant].peakRssMb)])),
       runsMsgsPerSec: Object.fromEntries(VARIANTS.map((variant) => [variant, results[variant].all.map(Math.round)])),
     },
     ratios: {
       unbatchedVsRawXstate: Number((rate('troupe-unbatched') / rate('raw-xstate')).toFixed(3)),
       batchedVsFused: Number((rate('troupe-batched') / rate('fused')).toFixed(3)),
+    },
+    // Where the unbatched gap sits: having mailboxes at all (minimal / raw) and troupe's own bookkeeping
+    // per message (troupe / minimal). Informational: no goal.
+    reference: {
+      minimalMailboxVsRawXstate: Number((rate('minimal-mailbox') / rate('raw-xstate')).toFixed(3)),
+      unbatchedVsMinimalMailbox: Number((rate('troupe-unbatched') / rate('minimal-mailbox')).toFixed(3)),
     },
     goals: { unbatchedVsRawXstate: 0.8, batchedVsFused: 0.5 },
   };
