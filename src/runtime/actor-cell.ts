@@ -22,6 +22,7 @@ import type { OfferOutcome } from './mailbox.js';
 import { bindOutbox, isSendCommand } from './message.js';
 import type { Envelope } from './message.js';
 import { RingQueue } from './ring-queue.js';
+import { CommandBuffer } from './command-buffer.js';
 import { ActorClock } from './actor-clock.js';
 import { NO_CHANGE, StateTracker } from './state-tracker.js';
 import type { CellSpec, CellStatus } from './cell-spec.js';
@@ -49,6 +50,8 @@ export class ActorCell {
   readonly histogram = new Histogram();
   /** Paths of supervised children in start order (supervisors only). */
   readonly children: string[] = [];
+  /** Not a stand-in for an actor on another thread (threads/remote-cell.ts): a field, not `instanceof`, on the hot path. */
+  readonly remote = false;
   status: CellStatus = 'restarting';
   /** True while on the run queue or running (the scheduler's bookkeeping). */
   scheduled = false;
@@ -70,10 +73,10 @@ export class ActorCell {
    * What the current step sent, as flat quadruples (to, type, payload, correlationId); emitted events
    * that are not direct sends (supervisor commands, `emit`ted `troupe.send`s) go in as
    * (EMITTED, event, undefined, undefined).
-   * Double-buffered: the logic writes #outbox while a flush walks the other array.
+   * Double-buffered: the logic writes #outbox while a flush walks the other buffer.
    */
-  #outbox: unknown[] = [];
-  #spareOutbox: unknown[] = [];
+  #outbox = new CommandBuffer();
+  #spareOutbox = new CommandBuffer();
   /** Clock time at which the current step began; stamps the messages it sends. */
   stepStartedAt = 0;
   readonly #timers: ActorClock;
@@ -190,11 +193,34 @@ export class ActorCell {
     return this.spec.kind === 'actor' && (this.parked > 0 || this.suspended);
   }
 
-  /** Processes at most `max` items (system items first), then yields; also once the clock passes `deadline`. */
+  /** The current turn's `max`: what a target's queue may reach before our turn ends early. */
+  #turnMax = 1;
+  #yieldTurn = false;
+
+  /**
+   * A send of ours left `depth` messages queued at its target (same thread). Once that is a whole turn's
+   * worth, our turn ends after the current message: the target has work enough, and what we would add
+   * now would only wait. Under a producer faster than a pipeline, this is what keeps each stage's queue
+   * near one turn instead of its bound (scheduler.ts, "Hand-off", for the numbers).
+   */
+  noteTargetDepth(depth: number): void {
+    if (depth >= this.#turnMax) this.#yieldTurn = true;
+  }
+
+  /**
+   * Processes at most `max` items (system items first), then yields; also once the clock passes
+   * `deadline`, or after a message whose sends filled a target's queue with a turn's worth.
+   */
   processTurn(max: number, deadline = Number.POSITIVE_INFINITY): number {
     let done = 0;
     let now = this.#host.clock.now();
-    while (done < max && now < deadline && this.#actor !== undefined && !this.#held()) {
+    this.#turnMax = max;
+    this.#yieldTurn = false;
+    // Read once per turn, not per message: a listener that subscribes mid-turn hears from the next one.
+    const events = this.#host.events;
+    const wantsProcessed = events.wantsProcessed();
+    const wantsStateChanged = events.wantsStateChanged();
+    while (done < max && now < deadline && !this.#yieldTurn && this.#actor !== undefined && !this.#held()) {
       this.stepStartedAt = now;
       const item = this.#systemQueue.shift();
       if (item !== undefined) {
@@ -203,7 +229,7 @@ export class ActorCell {
       } else {
         const envelope = this.mailbox.peek();
         if (envelope === undefined) break;
-        now = this.#processMessage(envelope, now);
+        now = this.#processMessage(envelope, now, wantsProcessed, wantsStateChanged);
       }
       done += 1;
     }
@@ -214,9 +240,9 @@ export class ActorCell {
   }
 
   /** Handles the head message; returns the clock time at which it finished. */
-  #processMessage(envelope: Envelope, startedAt: number): number {
+  #processMessage(envelope: Envelope, startedAt: number, wantsProcessed: boolean, wantsStateChanged: boolean): number {
     const clock = this.#host.clock;
-    if (this.#outbox.length > 0) this.#outbox.length = 0;
+    if (this.#outbox.length > 0) this.#outbox.clear();
     let failure: unknown = NO_ERROR;
     if (this.crashNext || this.crashAlways) {
       this.crashNext = false;
@@ -240,12 +266,11 @@ export class ActorCell {
     const finishedAt = clock.now();
     const durationMs = finishedAt - startedAt;
     this.histogram.record(durationMs);
-    const events = this.#host.events;
-    if (events.wants('actor.processed')) {
-      events.publish({ type: 'actor.processed', at: finishedAt, path: this.path, messageType: envelope.type, durationMs });
+    if (wantsProcessed) {
+      this.#host.events.publish({ type: 'actor.processed', at: finishedAt, path: this.path, messageType: envelope.type, durationMs });
     }
     if (this.#outbox.length > 0) this.#flushOutbox();
-    if (snapshot?.status !== 'active' || events.wants('actor.state-changed')) this.#afterStep(snapshot);
+    if (snapshot?.status !== 'active' || wantsStateChanged) this.#afterStep(snapshot);
     if (this.delayMs > 0 && this.#actor !== undefined) this.#suspend();
     return finishedAt;
   }
@@ -253,7 +278,7 @@ export class ActorCell {
   #processSystemItem(item: SystemItem): void {
     this.#processedSystem += 1;
     if (item.kind === 'timer' && item.generation !== this.#generation) return; // a timer of a previous incarnation
-    this.#outbox.length = 0;
+    this.#outbox.clear();
     let failure: unknown = NO_ERROR;
     try {
       if (item.kind === 'timer') item.fire();
@@ -300,16 +325,16 @@ export class ActorCell {
     this.#spareOutbox = commands;
     let sendError: Error | undefined;
     for (let index = 0; index < commands.length; index += 4) {
-      const to = commands[index];
+      const to = commands.slot(index);
       if (to !== EMITTED) {
-        sendError = this.#host.route(this, to as string, commands[index + 1] as string, commands[index + 2], commands[index + 3] as string | undefined) ?? sendError;
+        sendError = this.#host.route(this, to as string, commands.slot(index + 1) as string, commands.slot(index + 2), commands.slot(index + 3) as string | undefined) ?? sendError;
         continue;
       }
-      const event = commands[index + 1] as EventObject;
+      const event = commands.slot(index + 1) as EventObject;
       if (isSendCommand(event)) sendError = this.#host.route(this, event.to, event.message.type, event.message.payload, event.correlationId) ?? sendError;
       else if (event.type.startsWith(SUPERVISOR_COMMAND_PREFIX)) this.#host.executeSupervisorCommand(this, event as SupervisorCommand);
     }
-    commands.length = 0;
+    commands.clear();
     // The message itself was handled; the send that a full `fail` mailbox refused crashes the sender.
     if (sendError !== undefined && this.#actor !== undefined) this.#crash(sendError, undefined);
   }
@@ -319,7 +344,7 @@ export class ActorCell {
     this.crashes += 1;
     this.lastError = summary;
     const crashCount = envelope === undefined ? 0 : this.headCrashes + 1;
-    this.#outbox.length = 0; // a crashed message has no effects downstream
+    this.#outbox.clear(); // a crashed message has no effects downstream
     this.#discardActor();
     const events = this.#host.events;
     if (events.wants('actor.crashed')) {

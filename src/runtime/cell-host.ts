@@ -46,6 +46,8 @@ export function offerFrom(from: ActorCell, target: ActorCell, envelope: Envelope
     };
   } else if (outcome.kind === 'rejected') {
     return new MailboxFullError(target.path, target.mailbox.capacity);
+  } else {
+    from.noteTargetDepth(target.mailbox.depth);
   }
   return undefined;
 }

@@ -7,6 +7,7 @@
  * be handed to `createActor(logic, { clock })` and xstate's `after` timers follow it too.
  */
 import assert from 'node:assert';
+import { performance as perf } from 'node:perf_hooks';
 
 /** Opaque timer handle. */
 export type TimerId = number | object;
@@ -20,10 +21,12 @@ export interface Clock {
 
 /** The wall clock: `performance.timeOrigin + performance.now()` is monotonic and sub-millisecond. */
 export class RealClock implements Clock {
-  readonly #origin = performance.timeOrigin;
+  readonly #origin = perf.timeOrigin;
 
   now(): number {
-    return this.#origin + performance.now();
+    // The imported `performance`, not the global: Node's global is an accessor that runs on every
+    // read (~20 ns of a ~85 ns call, measured), and the runtime reads the clock once per message.
+    return this.#origin + perf.now();
   }
 
   setTimeout(callback: () => void, delayMs: number): TimerId {

@@ -46,6 +46,9 @@ const channels = Object.fromEntries(RUNTIME_EVENT_TYPES.map((type) => [type, dia
 
 export type RuntimeEventListener = (event: RuntimeEvent) => void;
 
+const processedChannel = channels['actor.processed'];
+const stateChangedChannel = channels['actor.state-changed'];
+
 export class EventBus {
   readonly #listeners = new Set<RuntimeEventListener>();
   /** Listeners to some types only: an inspection client that does not ask for the per-message
@@ -53,10 +56,25 @@ export class EventBus {
   readonly #byType = new Map<RuntimeEventType, Set<RuntimeEventListener>>();
   /** Typed listeners per type, as a plain object: `wants` runs on every message. */
   readonly #typedCounts = Object.fromEntries(RUNTIME_EVENT_TYPES.map((type) => [type, 0])) as Record<RuntimeEventType, number>;
+  #processedListeners = 0;
+  #stateChangedListeners = 0;
 
   /** True when an event of this type would reach anyone; call before building the event. */
   wants(type: RuntimeEventType): boolean {
     return this.#listeners.size > 0 || this.#typedCounts[type] > 0 || channels[type].hasSubscribers;
+  }
+
+  /**
+   * `wants('actor.processed')` and `wants('actor.state-changed')` for the per-message path. `wants`
+   * is called with every type, so V8 compiles its lookups by type for many keys (a megamorphic load,
+   * a stub call each time); these read fixed fields.
+   */
+  wantsProcessed(): boolean {
+    return this.#listeners.size > 0 || this.#processedListeners > 0 || processedChannel.hasSubscribers;
+  }
+
+  wantsStateChanged(): boolean {
+    return this.#listeners.size > 0 || this.#stateChangedListeners > 0 || stateChangedChannel.hasSubscribers;
   }
 
   publish(event: RuntimeEvent): void {
@@ -79,12 +97,19 @@ export class EventBus {
       set.add(listener);
       this.#typedCounts[type] = set.size;
     }
+    this.#countHotListeners();
     return () => {
       for (const type of types) {
         const set = this.#byType.get(type);
         set?.delete(listener);
         this.#typedCounts[type] = set?.size ?? 0;
       }
+      this.#countHotListeners();
     };
+  }
+
+  #countHotListeners(): void {
+    this.#processedListeners = this.#typedCounts['actor.processed'];
+    this.#stateChangedListeners = this.#typedCounts['actor.state-changed'];
   }
 }

@@ -176,7 +176,7 @@ export class ActorSystem implements CellHost, RefRouter {
   sendTo(path: string, message: Message, sender: string | undefined, correlationId: string | undefined): SendResult {
     const enqueuedAt = this.clock.now();
     const cell = this.#cells.get(path);
-    if (cell instanceof RemoteCell) {
+    if (cell?.remote === true) {
       const crossing = this.#threads!.send(path, message.type, message.payload, sender, correlationId, enqueuedAt);
       if (crossing instanceof Error) throw crossing;
       return crossing;
@@ -299,7 +299,7 @@ export class ActorSystem implements CellHost, RefRouter {
   route(from: ActorCell, to: string, type: string, payload: unknown, correlationId: string | undefined): Error | undefined {
     // Stamped with the sender's step time: one clock read per message, not one per send.
     const target = this.#cells.get(to);
-    if (target instanceof RemoteCell) return this.#threads!.route(from, to, type, payload, correlationId);
+    if (target?.remote === true) return this.#threads!.route(from, to, type, payload, correlationId);
     const envelope = this.#envelope(type, payload, from.path, correlationId, from.stepStartedAt);
     if (target === undefined) {
       this.#deliverElsewhere(to, envelope);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { setup } from 'xstate';
 import { AskTimeoutError, DuplicatePathError, InvalidPathError, MailboxFullError } from '../../src/runtime/errors.js';
 import type { Envelope } from '../../src/runtime/message.js';
+import { EventBus } from '../../src/runtime/events.js';
 import type { RuntimeEvent } from '../../src/runtime/events.js';
 import { Simulation } from '../../src/runtime/simulation.js';
 import { scenario } from '../scenarios/harness.js';
@@ -172,5 +173,24 @@ describe('the event stream', () => {
     } finally {
       diagnosticsChannel.unsubscribe('troupe:actor.crashed', onCrash);
     }
+  });
+
+  it('builds per-message events for any listener: to all types, to that type, or on its channel', async () => {
+    const bus = new EventBus();
+    expect([bus.wantsProcessed(), bus.wantsStateChanged()]).toEqual([false, false]);
+    const offProcessed = bus.subscribe(() => {}, ['actor.processed']);
+    expect([bus.wantsProcessed(), bus.wantsStateChanged()]).toEqual([true, false]);
+    offProcessed();
+    const offAll = bus.subscribe(() => {});
+    expect([bus.wantsProcessed(), bus.wantsStateChanged()]).toEqual([true, true]);
+    offAll();
+    const onChannel = () => {};
+    diagnosticsChannel.subscribe('troupe:actor.state-changed', onChannel);
+    try {
+      expect([bus.wantsProcessed(), bus.wantsStateChanged()]).toEqual([false, true]);
+    } finally {
+      diagnosticsChannel.unsubscribe('troupe:actor.state-changed', onChannel);
+    }
+    expect([bus.wantsProcessed(), bus.wantsStateChanged()]).toEqual([false, false]);
   });
 });
