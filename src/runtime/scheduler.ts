@@ -36,17 +36,21 @@ export interface RealTimeSchedulerOptions {
 }
 
 /**
- * Hand-off. With a plain FIFO line, a pipeline under a producer faster than it runs with every bounded
- * mailbox full: each stage is served once per round and receives as much as it handles, so nothing it
- * has queued ever drains (Little's law; a chain of 8 mailboxes of 1,024 held ~5,800 messages on
- * average). Messages that wait that long outlive V8's young generation and are promoted: in
- * `npm run bench -- runtime` that was ~670 MB promoted per 300,000 messages and a third of the run in
- * the garbage collector. So, as Go's scheduler does with `runnext`, the actor that the running turn made
- * ready (the last one, if several) runs right after it, while what it sent is fresh; one it displaces
- * goes to the back of the line. A message then crosses a chain in one pass of turns, as with direct
- * calls. Fairness holds because the hand-offs are bounded: after `handoffTurns` in a row (default 16),
- * the ready actor goes to the back of the line and the line's head runs, so two actors messaging each
- * other cannot keep the others waiting for more than that many turns.
+ * Hand-off. With a plain FIFO line, a pipeline under a producer faster than itself runs with its
+ * bounded mailboxes near full: a turn cut short at a slice's end leaves a stage a backlog, and once
+ * every stage has one, each is served once per round and receives as much as it handles, so nothing
+ * drains (a chain of 8 mailboxes of 1,024 held ~5,800 messages on average, measured). Messages that wait
+ * that long outlive V8's young generation and are promoted: up to ~670 MB per 300,000 messages in
+ * `npm run bench -- runtime`, a third of the run in the garbage collector. Two rules keep queues short:
+ *  - the actor that the running turn made ready (the last one, if several) runs right after it, while
+ *    what it sent is fresh, as Go's scheduler does with `runnext`; one it displaces goes to the back;
+ *  - a turn ends early once one of its sends left a whole turn's worth queued at the target
+ *    (`ActorCell.noteTargetDepth`), so a backlog drains towards the pipeline's end instead of being
+ *    refilled.
+ * Together they hold that chain to ~1,000 queued messages (the first mailbox, which the producer keeps
+ * full, and about a turn per stage). Fairness holds because hand-offs are bounded: after `handoffTurns`
+ * in a row (default 16) the ready actor goes to the back of the line and the line's head runs, so two
+ * actors messaging each other cannot keep the others waiting longer than that.
  */
 const DEFAULT_HANDOFF_TURNS = 16;
 
