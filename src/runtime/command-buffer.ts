@@ -1,9 +1,8 @@
 /**
  * What one actor step sent, as flat quadruples (to, type, payload, correlationId), in an array reused
- * from step to step. Two things a plain array with `push` and `length = 0` costs on every message are
- * avoided: truncating an array is a call into V8's runtime (a `length` store is an accessor), and a
- * long-lived array that keeps pointing at last step's payloads keeps them alive past the young
- * generation. `clear` overwrites just the used slots instead.
+ * from step to step. A plain array emptied with `length = 0` costs a call into V8's runtime on every
+ * message (`length` is an accessor); this one keeps its length in a field, and `clear` overwrites just
+ * the used slots, so reusing the array keeps none of last step's payloads alive.
  */
 export class CommandBuffer {
   readonly #slots: unknown[] = [];

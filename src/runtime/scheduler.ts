@@ -39,9 +39,9 @@ export interface RealTimeSchedulerOptions {
  * Hand-off. With a plain FIFO line, a pipeline under a producer faster than itself runs with its
  * bounded mailboxes near full: a turn cut short at a slice's end leaves a stage a backlog, and once
  * every stage has one, each is served once per round and receives as much as it handles, so nothing
- * drains (a chain of 8 mailboxes of 1,024 held ~5,800 messages on average, measured). Messages that wait
- * that long outlive V8's young generation and are promoted: up to ~670 MB per 300,000 messages in
- * `npm run bench -- runtime`, a third of the run in the garbage collector. Two rules keep queues short:
+ * drains (a chain of 8 mailboxes of 1,024 held ~5,800 messages on average, measured): every message
+ * waits behind thousands, and memory and latency follow the bounds, not the work. Two rules keep
+ * queues short:
  *  - the actor that the running turn made ready (the last one, if several) runs right after it, while
  *    what it sent is fresh, as Go's scheduler does with `runnext`; one it displaces goes to the back;
  *  - a turn ends early once one of its sends left a whole turn's worth queued at the target
