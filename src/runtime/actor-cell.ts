@@ -11,7 +11,7 @@
  */
 import assert from 'node:assert';
 import { createActor } from 'xstate';
-import type { Actor, AnyActorLogic, EventObject, Subscription } from 'xstate';
+import type { Actor, AnyActorLogic, Subscription } from 'xstate';
 import type { TimerId } from './clock.js';
 import type { CellHost } from './cell-host.js';
 import { InjectedFaultError, summarizeError } from './errors.js';
@@ -19,15 +19,14 @@ import type { ErrorSummary } from './errors.js';
 import { Histogram } from './histogram.js';
 import { Mailbox } from './mailbox.js';
 import type { OfferOutcome } from './mailbox.js';
-import { bindOutbox, isSendCommand } from './message.js';
+import { bindOutbox } from './message.js';
 import type { Envelope } from './message.js';
 import { RingQueue } from './ring-queue.js';
-import { CommandBuffer } from './command-buffer.js';
+import { Outbox } from './outbox.js';
 import { ActorClock } from './actor-clock.js';
 import { NO_CHANGE, StateTracker } from './state-tracker.js';
 import type { CellSpec, CellStatus } from './cell-spec.js';
-import { SUPERVISOR_COMMAND_PREFIX } from './supervision/supervisor-logic.js';
-import type { SupervisorCommand, SupervisorEvent } from './supervision/supervisor-logic.js';
+import type { SupervisorEvent } from './supervision/supervisor-logic.js';
 import type { CrossingMode } from './threads/remote-router.js';
 
 type SystemItem =
@@ -41,7 +40,6 @@ interface ActorSnapshot {
   readonly status?: string;
   readonly error?: unknown;
 }
-const EMITTED = Symbol('emitted');
 
 export class ActorCell {
   readonly path: string;
@@ -69,14 +67,8 @@ export class ActorCell {
   removed = false;
   readonly #host: CellHost;
   readonly #systemQueue = new RingQueue<SystemItem>(4);
-  /**
-   * What the current step sent, as flat quadruples (to, type, payload, correlationId); emitted events
-   * that are not direct sends (supervisor commands, `emit`ted `troupe.send`s) go in as
-   * (EMITTED, event, undefined, undefined).
-   * Double-buffered: the logic writes #outbox while a flush walks the other buffer.
-   */
-  #outbox = new CommandBuffer();
-  #spareOutbox = new CommandBuffer();
+  /** What the current step sent, routed when it succeeds (outbox.ts). */
+  readonly #outbox = new Outbox();
   /** Clock time at which the current step began; stamps the messages it sends. */
   stepStartedAt = 0;
   readonly #timers: ActorClock;
@@ -88,6 +80,9 @@ export class ActorCell {
   #graceTimer: TimerId | undefined;
   #suspendTimer: TimerId | undefined;
   #processedSystem = 0;
+  /** The current turn's `max`, and whether a send of ours ended the turn early (`noteTargetDepth`). */
+  #turnMax = 1;
+  #yieldTurn = false;
 
   constructor(spec: CellSpec, host: CellHost) {
     this.spec = spec;
@@ -123,8 +118,8 @@ export class ActorCell {
     this.#actor = actor;
     // An error observer keeps xstate from rethrowing a crash as an uncaught exception.
     this.#subscription = actor.subscribe({ error: (error) => { this.#observedError = error; } });
-    actor.on('*', (event) => { this.#outbox.push(EMITTED, event, undefined, undefined); });
-    bindOutbox(actor, (to, type, payload, correlationId) => { this.#outbox.push(to, type, payload, correlationId); });
+    actor.on('*', (event) => { this.#outbox.emitted(event); });
+    bindOutbox(actor, (to, type, payload, correlationId) => { this.#outbox.send(to, type, payload, correlationId); });
     actor.start();
     this.#state.reset();
     this.#noteState();
@@ -193,15 +188,10 @@ export class ActorCell {
     return this.spec.kind === 'actor' && (this.parked > 0 || this.suspended);
   }
 
-  /** The current turn's `max`: what a target's queue may reach before our turn ends early. */
-  #turnMax = 1;
-  #yieldTurn = false;
-
   /**
    * A send of ours left `depth` messages queued at its target (same thread). Once that is a whole turn's
    * worth, our turn ends after the current message: the target has work enough, and what we would add
-   * now would only wait. Under a producer faster than a pipeline, this is what keeps each stage's queue
-   * near one turn instead of its bound (scheduler.ts, "Hand-off", for the numbers).
+   * now would only wait (scheduler.ts, "Hand-off").
    */
   noteTargetDepth(depth: number): void {
     if (depth >= this.#turnMax) this.#yieldTurn = true;
@@ -319,22 +309,7 @@ export class ActorCell {
 
   #flushOutbox(): void {
     if (this.#outbox.length === 0) return;
-    // Swap buffers: a supervisor command may restart this cell, whose new actor emits into #outbox.
-    const commands = this.#outbox;
-    this.#outbox = this.#spareOutbox;
-    this.#spareOutbox = commands;
-    let sendError: Error | undefined;
-    for (let index = 0; index < commands.length; index += 4) {
-      const to = commands.slot(index);
-      if (to !== EMITTED) {
-        sendError = this.#host.route(this, to as string, commands.slot(index + 1) as string, commands.slot(index + 2), commands.slot(index + 3) as string | undefined) ?? sendError;
-        continue;
-      }
-      const event = commands.slot(index + 1) as EventObject;
-      if (isSendCommand(event)) sendError = this.#host.route(this, event.to, event.message.type, event.message.payload, event.correlationId) ?? sendError;
-      else if (event.type.startsWith(SUPERVISOR_COMMAND_PREFIX)) this.#host.executeSupervisorCommand(this, event as SupervisorCommand);
-    }
-    commands.clear();
+    const sendError = this.#outbox.flush(this, this.#host);
     // The message itself was handled; the send that a full `fail` mailbox refused crashes the sender.
     if (sendError !== undefined && this.#actor !== undefined) this.#crash(sendError, undefined);
   }

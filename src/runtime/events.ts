@@ -54,10 +54,8 @@ export class EventBus {
   /** Listeners to some types only: an inspection client that does not ask for the per-message
    * `actor.processed` events must not make every actor build one. */
   readonly #byType = new Map<RuntimeEventType, Set<RuntimeEventListener>>();
-  /** Typed listeners per type, as a plain object: `wants` runs on every message. */
+  /** Typed listeners per type, as a plain object (a lookup by a literal key compiles to a field read). */
   readonly #typedCounts = Object.fromEntries(RUNTIME_EVENT_TYPES.map((type) => [type, 0])) as Record<RuntimeEventType, number>;
-  #processedListeners = 0;
-  #stateChangedListeners = 0;
 
   /** True when an event of this type would reach anyone; call before building the event. */
   wants(type: RuntimeEventType): boolean {
@@ -67,14 +65,14 @@ export class EventBus {
   /**
    * `wants('actor.processed')` and `wants('actor.state-changed')` for the per-message path. `wants`
    * is called with every type, so V8 compiles its lookups by type for many keys (a megamorphic load,
-   * a stub call each time); these read fixed fields.
+   * a stub call each time); these look up one literal key each.
    */
   wantsProcessed(): boolean {
-    return this.#listeners.size > 0 || this.#processedListeners > 0 || processedChannel.hasSubscribers;
+    return this.#listeners.size > 0 || this.#typedCounts['actor.processed'] > 0 || processedChannel.hasSubscribers;
   }
 
   wantsStateChanged(): boolean {
-    return this.#listeners.size > 0 || this.#stateChangedListeners > 0 || stateChangedChannel.hasSubscribers;
+    return this.#listeners.size > 0 || this.#typedCounts['actor.state-changed'] > 0 || stateChangedChannel.hasSubscribers;
   }
 
   publish(event: RuntimeEvent): void {
@@ -97,19 +95,12 @@ export class EventBus {
       set.add(listener);
       this.#typedCounts[type] = set.size;
     }
-    this.#countHotListeners();
     return () => {
       for (const type of types) {
         const set = this.#byType.get(type);
         set?.delete(listener);
         this.#typedCounts[type] = set?.size ?? 0;
       }
-      this.#countHotListeners();
     };
-  }
-
-  #countHotListeners(): void {
-    this.#processedListeners = this.#typedCounts['actor.processed'];
-    this.#stateChangedListeners = this.#typedCounts['actor.state-changed'];
   }
 }

@@ -66,6 +66,8 @@ export class RealTimeScheduler implements Scheduler {
   #draining = false;
   /** The cell the running turn made ready last: it runs next (see "Hand-off" above). */
   #runNext: Runnable | undefined;
+  /** Whether the cell `#next` returned was a hand-off (the run-next cell) rather than the line's head. */
+  #handedOff = false;
 
   constructor(clock: Clock, options: RealTimeSchedulerOptions = {}) {
     this.#clock = clock;
@@ -113,9 +115,6 @@ export class RealTimeScheduler implements Scheduler {
     this.#runNext = undefined;
     if (this.#queue.length > 0) this.#arm();
   };
-
-  /** Whether the cell `#next` returned was a hand-off (the run-next cell) rather than the line's head. */
-  #handedOff = false;
 
   /** The run-next cell while hand-offs are left, else the line's head (the run-next cell queues behind it). */
   #next(handoffs: number): Runnable | undefined {
