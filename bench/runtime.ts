@@ -2,9 +2,10 @@
  * `npm run bench -- runtime [--json] [--messages N] [--repeat N]`: 1,000,000 messages through a chain
  * of 8 actors, four ways, plus a reference (see runtime-variants.ts). Each variant runs in a fresh child
  * process so its peak RSS is its own; `--repeat N` (default 3) interleaved rounds, medians reported.
- * Every variant runs with the same V8 flags as `troupe` itself (`--max-semi-space-size=32`, from
- * `npm run bench`). One-message-per-send speeds swing ±20% between processes on a small VM; read the
- * per-run figures in `runsMsgsPerSec`. Ratios: unbatchedVsRawXstate = troupe-unbatched / raw-xstate
+ * Every variant runs with the same V8 flags as `troupe` itself (`--max-semi-space-size=32
+ * --no-allocation-site-pretenuring`, from `npm run bench`; docs/runtime.md, "Memory").
+ * One-message-per-send speeds swing ±20% between processes on a small VM; read the per-run figures in
+ * `runsMsgsPerSec`. Ratios: unbatchedVsRawXstate = troupe-unbatched / raw-xstate
  * (goal ≥ 0.8), batchedVsFused = troupe-batched / fused (goal ≥ 0.5); `reference` splits the unbatched
  * gap into having mailboxes at all (minimal-mailbox / raw-xstate) and troupe's per-message bookkeeping.
  */
@@ -66,7 +67,7 @@ export async function benchRuntime(args: string[]): Promise<void> {
       messages,
       repeat,
       statistic: 'median of interleaved runs, each in a fresh process',
-      v8Flags: process.execArgv.filter((flag) => flag.startsWith('--max-semi-space-size')).join(' ') || 'defaults',
+      v8Flags: process.execArgv.filter((flag) => flag.startsWith('--max-semi-space-size') || flag === '--no-allocation-site-pretenuring').join(' ') || 'defaults',
       stages: 8,
       batchSize: 1000,
       troupeUnbatchedMsgsPerSec: Math.round(rate('troupe-unbatched')),

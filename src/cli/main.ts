@@ -1,10 +1,13 @@
-#!/usr/bin/env -S node --max-semi-space-size=32
+#!/usr/bin/env -S node --max-semi-space-size=32 --no-allocation-site-pretenuring
 /**
- * The `troupe` command. The shebang gives V8 a 32 MB young generation: messages waiting in mailboxes
- * otherwise survive scavenges and get promoted, and measured throughput of an 8-actor chain is ~25%
- * lower with Node's default (see bench/runtime.ts). It has to be a startup flag: set at run time, V8
- * does not resize the young generation. Exit codes: 0 success, 1 the runtime failed (root supervisor gave up),
- * 2 usage error (bad option or value), 3 unreadable input.
+ * The `troupe` command. The shebang sets two V8 startup flags (docs/runtime.md, "Memory"): a 32 MB
+ * young generation, because messages waiting in mailboxes otherwise survive scavenges and get promoted
+ * (~25% of an 8-actor chain's throughput, bench/runtime.ts); and no allocation-site pretenuring,
+ * because V8 otherwise may judge the array xstate makes per transition long-lived (every one it counted
+ * had survived a scavenge) and allocate it in the old generation for the rest of the run, after which
+ * every message's garbage survives until a full GC (~20% of the same chain's throughput, measured).
+ * Exit codes: 0 success, 1 the runtime failed (root supervisor gave up), 2 usage error (bad option or
+ * value), 3 unreadable input.
  */
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';

@@ -1,5 +1,6 @@
 /** The CLI as users run it: a real child process, its output and its exit code. */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 function troupe(...args: string[]) {
@@ -7,7 +8,21 @@ function troupe(...args: string[]) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** The V8 flags (`--name` or `--name=value`) on a command line, in order. */
+function v8Flags(commandLine: string): string[] {
+  return commandLine.split(/\s+/).filter((word) => word.startsWith('--') && word !== '--expose-gc' && word !== '--import');
+}
+
 describe('the troupe process', () => {
+  it('runs under the same V8 flags from its shebang, `npm start` and `npm run bench`', () => {
+    const shebang = readFileSync('src/cli/main.ts', 'utf8').split('\n')[0]!;
+    const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
+    const flags = v8Flags(shebang);
+    expect(flags).toEqual(['--max-semi-space-size=32', '--no-allocation-site-pretenuring']);
+    expect(v8Flags(scripts.start!)).toEqual(flags);
+    expect(v8Flags(scripts.bench!)).toEqual(flags);
+  });
+
   it('--help tells what troupe is, its commands and its exit codes', () => {
     const { code, stdout } = troupe('--help');
     expect(code).toBe(0);
