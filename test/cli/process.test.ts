@@ -8,7 +8,7 @@ function troupe(...args: string[]) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** The V8 flags (`--name` or `--name=value`) on a command line, in order. */
+/** The flags on a command line that shape troupe's heap: every `--` word but the bench's `--expose-gc` and `--import`. */
 function v8Flags(commandLine: string): string[] {
   return commandLine.split(/\s+/).filter((word) => word.startsWith('--') && word !== '--expose-gc' && word !== '--import');
 }
