@@ -67,7 +67,8 @@ export async function benchRuntime(args: string[]): Promise<void> {
       messages,
       repeat,
       statistic: 'median of interleaved runs, each in a fresh process',
-      v8Flags: process.execArgv.filter((flag) => flag.startsWith('--max-semi-space-size') || flag === '--no-allocation-site-pretenuring').join(' ') || 'defaults',
+      // Whatever `npm run bench` passed, less the bench's own `--expose-gc` and `--import tsx`.
+      v8Flags: process.execArgv.filter((flag, index, all) => flag !== '--expose-gc' && flag !== '--import' && all[index - 1] !== '--import').join(' ') || 'defaults',
       stages: 8,
       batchSize: 1000,
       troupeUnbatchedMsgsPerSec: Math.round(rate('troupe-unbatched')),
